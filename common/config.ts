@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const seconds = z.coerce.number().int().positive();
+
+/** The whole environment Greenroom reads, parsed once at start; every problem is listed at once. */
+export const configSchema = z.object({
+  GREENROOM_DATA_DIR: z.string().min(1).default('data'),
+  GREENROOM_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  ZOOM_OAUTH_URL: z.url().default('https://zoom.us/oauth/token'),
+  ZOOM_API_URL: z.url().default('https://api.zoom.us/v2'),
+  TOKEN_REFRESH_MARGIN_SECONDS: seconds.default(300),
+  CYCLES_BEFORE_CONTINUE_AS_NEW: seconds.default(200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Thrown at start when the environment is unusable; lists every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once and freezes the result. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+
+  return Object.freeze(parsed.data);
+}

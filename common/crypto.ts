@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const FORMAT_VERSION = 'v1';
+
+/** Encrypts and decrypts secrets at rest with AES-256-GCM; ciphertexts name the key that made them. */
+export interface SecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+}
+
+/** Thrown when a sealed value was tampered with, truncated or made with an unknown key. */
+export class SecretBoxError extends Error {
+  override name = 'SecretBoxError';
+}
+
+/** Builds a SecretBox from a 32-byte key; the key id lets a later key ring tell keys apart. */
+export function createSecretBox(key: Buffer): SecretBox {
+  if (key.length !== 32) throw new SecretBoxError('encryption key must be 32 bytes');
+  const keyId = fingerprint(key.toString('base64')).slice(0, 8);
+
+  return {
+    seal(plaintext) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv(ALGORITHM, key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      const parts = [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url'));
+      return [FORMAT_VERSION, keyId, ...parts].join('.');
+    },
+    open(sealed) {
+      const [version, sealedKeyId, iv, tag, body] = sealed.split('.');
+      if (version !== FORMAT_VERSION || !iv || !tag || body === undefined) {
+        throw new SecretBoxError('sealed value is malformed');
+      }
+      if (sealedKeyId !== keyId) throw new SecretBoxError('sealed with an unknown key');
+      return decrypt(key, iv, tag, body);
+    },
+  };
+}
+
+function decrypt(key: Buffer, iv: string, tag: string, body: string): string {
+  try {
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+    return plain.toString('utf8');
+  } catch {
+    throw new SecretBoxError('sealed value failed authentication');
+  }
+}
+
+/** A one-way, non-reversible label for a secret, safe for histories, logs and answers. */
+export function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+/** Shows only the last four characters of a secret, as organisers recognise tokens by them. */
+export function maskSecret(secret: string): string {
+  return `…${secret.slice(-4)}`;
+}
+
+export function generateKey(): Buffer {
+  return randomBytes(32);
+}

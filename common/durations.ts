@@ -1,0 +1,22 @@
+/** Durations shared by workflows, activities and the API; units are in the names. */
+
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60 * SECOND_MS;
+export const HOUR_MS = 60 * MINUTE_MS;
+
+/** Default margin before a token's expiry at which it is regenerated. */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * MINUTE_MS;
+
+/** Transient Zoom failures are retried from seconds growing to minutes. */
+export const TRANSIENT_BACKOFF_INITIAL_MS = 2 * SECOND_MS;
+export const TRANSIENT_BACKOFF_MAX_MS = 5 * MINUTE_MS;
+
+/** Refused credentials are re-checked slowly, from minutes growing to hours. */
+export const REFUSAL_RECHECK_INITIAL_MS = 5 * MINUTE_MS;
+export const REFUSAL_RECHECK_MAX_MS = 4 * HOUR_MS;
+
+/** How long one Zoom HTTP call may take before it counts as Zoom being unreachable. */
+export const ZOOM_HTTP_TIMEOUT_MS = 10 * SECOND_MS;
+
+/** How long an organiser's Update may hold its caller before answering. */
+export const UPDATE_ANSWER_BUDGET_MS = 20 * SECOND_MS;

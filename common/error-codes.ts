@@ -1,0 +1,18 @@
+/**
+ * Stable, machine-readable error codes shared by workflow answers and the HTTP API. The API's
+ * registry gives each its HTTP status; workflows only ever answer with one of these.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'not_found',
+  'not_connected',
+  'integration_disabled',
+  'zoom_credentials_refused',
+  'zoom_scopes_missing',
+  'zoom_unavailable',
+  'token_expired',
+  'workflow_unavailable',
+  'payload_too_large',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];

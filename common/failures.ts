@@ -1,0 +1,27 @@
+/**
+ * The closed set of ApplicationFailure types thrown by activities. The same list decides what
+ * Temporal may retry, so a new failure type is classified in exactly one place.
+ */
+export const FailureType = {
+  /** Zoom refused the credentials; retrying with the same ones cannot help. */
+  ZoomCredentialsRefused: 'ZoomCredentialsRefused',
+  /** Zoom minted a token that lacks scopes Greenroom needs; only the organiser can fix it. */
+  ZoomScopesMissing: 'ZoomScopesMissing',
+  /** Zoom could not be reached, answered 5xx or answered something unreadable. */
+  ZoomUnavailable: 'ZoomUnavailable',
+  /** Zoom rate-limited the call; the failure carries how long to wait when Zoom said. */
+  ZoomRateLimited: 'ZoomRateLimited',
+  /** The stored credentials a workflow referenced are gone, e.g. erased by a disconnect. */
+  CredentialsMissing: 'CredentialsMissing',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
+  FailureType.ZoomCredentialsRefused,
+  FailureType.ZoomScopesMissing,
+  FailureType.CredentialsMissing,
+];
+
+export function isRetryableFailure(type: string | undefined): boolean {
+  return !NON_RETRYABLE_FAILURE_TYPES.includes(type as FailureType);
+}

@@ -1,0 +1,51 @@
+/** The one vocabulary of integration status, shared by the workflow, search attributes and API. */
+export const INTEGRATION_STATUSES = [
+  'connecting',
+  'active',
+  'degraded',
+  'needs_organiser',
+  'disabled',
+] as const;
+export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
+
+/** What the API answers for an event whose integration does not exist (never or no longer). */
+export const NOT_CONNECTED = 'not_connected';
+
+/** Why Zoom refused the credentials; published as a search attribute so operators can filter. */
+export const REFUSAL_CAUSES = [
+  'invalid_client',
+  'account_not_found',
+  'app_type_not_enabled',
+  'unsupported_grant_type',
+  'app_disabled',
+  'scopes_missing',
+  'credentials_missing',
+] as const;
+export type RefusalCause = (typeof REFUSAL_CAUSES)[number];
+
+/** The checks an organiser walks through after a refusal, always in this order (product rule 3). */
+export const ORGANISER_CHECKS = [
+  'Check the Zoom integration settings saved in Greenroom for this event.',
+  'Check the Account ID, Client ID and Client Secret against the app in the Zoom App Marketplace.',
+  'Check that the Zoom integration is not disabled in Greenroom.',
+  'Check that the Server-to-Server OAuth app is activated in the Zoom App Marketplace.',
+  'Check that the client secret was not regenerated in Zoom; if it was, save the new one here.',
+] as const;
+
+const CAUSE_MESSAGES: Record<RefusalCause, string> = {
+  invalid_client:
+    'Zoom refused the Client ID or Client Secret: the secret may have been regenerated or the app deleted.',
+  account_not_found: 'Zoom does not know this Account ID.',
+  app_type_not_enabled: 'The Zoom account has not enabled Server-to-Server OAuth apps.',
+  unsupported_grant_type:
+    'These credentials belong to a Zoom app that is not a Server-to-Server OAuth app.',
+  app_disabled: 'The Zoom app has been deactivated or disabled in the Zoom App Marketplace.',
+  scopes_missing:
+    'The Zoom app no longer grants the scopes Greenroom needs; add them to the app or restore the owner’s admin role.',
+  credentials_missing: 'The saved credentials could not be read; save them again.',
+};
+
+/** The organiser-facing sentence for a refusal cause. */
+export function describeRefusal(cause: RefusalCause): string {
+  return CAUSE_MESSAGES[cause];
+}

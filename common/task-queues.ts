@@ -1,0 +1,8 @@
+/** Task queues and workflow ids, built in one place so no literal is repeated elsewhere. */
+
+export const INTEGRATION_TASK_QUEUE = 'greenroom-integrations';
+
+/** The integration workflow of an event; one per event, so the id is derived from the event id. */
+export function integrationWorkflowId(eventId: string): string {
+  return `zoom-integration:${eventId}`;
+}

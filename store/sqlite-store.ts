@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
+import { migrateSqlite } from './migrate-sqlite.js';
+import type {
+  ConnectionSummary,
+  CredentialsInput,
+  IntegrationStore,
+  StoredCredentials,
+  StoredToken,
+  TokenInput,
+} from './types.js';
+
+interface CredentialsRow {
+  id: string;
+  event_id: string;
+  account_id: string;
+  client_id: string;
+  client_secret_sealed: string;
+  created_at_ms: number;
+}
+
+interface ConnectionRow {
+  event_id: string;
+  credentials_id: string;
+  access_token_sealed: string;
+  token_preview: string;
+  token_fingerprint: string;
+  minted_at_ms: number;
+  expires_at_ms: number;
+}
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  filename: string;
+  secretBox: SecretBox;
+  now?: () => number;
+}
+
+/** The SQLite store: one file, WAL mode so the API and workers can share it across processes. */
+export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore {
+  const db = new Database(options.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrateSqlite(db);
+  const box = options.secretBox;
+  const now = options.now ?? Date.now;
+
+  return {
+    async saveCandidateCredentials(input) {
+      return Promise.resolve(insertCredentials(db, box, input, now()));
+    },
+    async readCredentials(credentialsId) {
+      return Promise.resolve(selectCredentials(db, box, credentialsId));
+    },
+    async commitToken(token) {
+      return Promise.resolve(upsertConnection(db, box, token));
+    },
+    async discardCredentials(credentialsId) {
+      deleteUnusedCredentials(db, credentialsId);
+      return Promise.resolve();
+    },
+    async readActiveToken(eventId) {
+      return Promise.resolve(selectToken(db, box, eventId));
+    },
+    async readConnection(eventId) {
+      return Promise.resolve(selectConnection(db, eventId));
+    },
+    async eraseEvent(eventId) {
+      eraseEventRows(db, eventId);
+      return Promise.resolve();
+    },
+    async close() {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function insertCredentials(
+  db: Database.Database,
+  box: SecretBox,
+  input: CredentialsInput,
+  nowMs: number,
+): string {
+  const id = `cred_${randomUUID()}`;
+  db.prepare(
+    `INSERT INTO zoom_credentials
+       (id, event_id, account_id, client_id, client_secret_sealed, created_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(id, input.eventId, input.accountId, input.clientId, box.seal(input.clientSecret), nowMs);
+
+  return id;
+}
+
+function selectCredentials(
+  db: Database.Database,
+  box: SecretBox,
+  credentialsId: string,
+): StoredCredentials | null {
+  const row = db
+    .prepare<[string], CredentialsRow>('SELECT * FROM zoom_credentials WHERE id = ?')
+    .get(credentialsId);
+  if (!row) return null;
+
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    accountId: row.account_id,
+    clientId: row.client_id,
+    clientSecret: box.open(row.client_secret_sealed),
+    createdAtMs: row.created_at_ms,
+  };
+}
+
+function upsertConnection(
+  db: Database.Database,
+  box: SecretBox,
+  token: TokenInput,
+): { fingerprint: string } {
+  const tokenFingerprint = fingerprint(token.accessToken);
+  db.transaction(() => {
+    const previous = db
+      .prepare<[string], { credentials_id: string }>(
+        'SELECT credentials_id FROM zoom_connections WHERE event_id = ?',
+      )
+      .get(token.eventId);
+    db.prepare(
+      `INSERT INTO zoom_connections (event_id, credentials_id, access_token_sealed, token_preview,
+         token_fingerprint, scopes, minted_at_ms, expires_at_ms)
+       VALUES (@eventId, @credentialsId, @sealed, @preview, @fingerprint, @scopes, @minted, @expires)
+       ON CONFLICT (event_id) DO UPDATE SET credentials_id = excluded.credentials_id,
+         access_token_sealed = excluded.access_token_sealed, token_preview = excluded.token_preview,
+         token_fingerprint = excluded.token_fingerprint, scopes = excluded.scopes,
+         minted_at_ms = excluded.minted_at_ms, expires_at_ms = excluded.expires_at_ms`,
+    ).run({
+      eventId: token.eventId,
+      credentialsId: token.credentialsId,
+      sealed: box.seal(token.accessToken),
+      preview: maskSecret(token.accessToken),
+      fingerprint: tokenFingerprint,
+      scopes: token.scopes.join(' '),
+      minted: token.mintedAtMs,
+      expires: token.expiresAtMs,
+    });
+    // Replaced credentials are of no further use; keeping them would only keep a secret around.
+    if (previous && previous.credentials_id !== token.credentialsId) {
+      deleteUnusedCredentials(db, previous.credentials_id);
+    }
+  })();
+
+  return { fingerprint: tokenFingerprint };
+}
+
+function deleteUnusedCredentials(db: Database.Database, credentialsId: string): void {
+  db.prepare(
+    `DELETE FROM zoom_credentials WHERE id = ?
+       AND NOT EXISTS (SELECT 1 FROM zoom_connections WHERE credentials_id = ?)`,
+  ).run(credentialsId, credentialsId);
+}
+
+function selectToken(db: Database.Database, box: SecretBox, eventId: string): StoredToken | null {
+  const row = db
+    .prepare<[string], ConnectionRow>('SELECT * FROM zoom_connections WHERE event_id = ?')
+    .get(eventId);
+  if (!row) return null;
+
+  return {
+    eventId: row.event_id,
+    credentialsId: row.credentials_id,
+    accessToken: box.open(row.access_token_sealed),
+    preview: row.token_preview,
+    fingerprint: row.token_fingerprint,
+    mintedAtMs: row.minted_at_ms,
+    expiresAtMs: row.expires_at_ms,
+  };
+}
+
+function selectConnection(db: Database.Database, eventId: string): ConnectionSummary | null {
+  const row = db
+    .prepare<
+      [string],
+      { credentials_id: string; account_id: string; client_id: string } & Partial<ConnectionRow>
+    >(
+      `SELECT c.credentials_id, k.account_id, k.client_id, c.token_preview, c.expires_at_ms
+         FROM zoom_connections c JOIN zoom_credentials k ON k.id = c.credentials_id
+        WHERE c.event_id = ?`,
+    )
+    .get(eventId);
+  if (!row) return null;
+
+  return {
+    eventId,
+    credentialsId: row.credentials_id,
+    accountId: row.account_id,
+    clientId: row.client_id,
+    tokenPreview: row.token_preview ?? null,
+    tokenExpiresAtMs: row.expires_at_ms ?? null,
+  };
+}
+
+function eraseEventRows(db: Database.Database, eventId: string): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM zoom_connections WHERE event_id = ?').run(eventId);
+    db.prepare('DELETE FROM zoom_credentials WHERE event_id = ?').run(eventId);
+  })();
+}
