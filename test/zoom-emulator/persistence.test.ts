@@ -1,0 +1,109 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildZoomEmulator } from '../../zoom-emulator/app.js';
+import { StateFileError } from '../../zoom-emulator/persistence.js';
+import { control, createApp, getMe, mint } from './helpers.js';
+
+/** A temporary directory per test and emulators built on a state file inside it. */
+interface StateDir {
+  readonly dir: string;
+  readonly statePath: string;
+  build(): Promise<FastifyInstance>;
+}
+
+function useStateDir(): StateDir {
+  let dir = '';
+  const open: FastifyInstance[] = [];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'zoom-emulator-'));
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((app) => app.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  return {
+    get dir() {
+      return dir;
+    },
+    get statePath() {
+      return join(dir, 'state.json');
+    },
+    async build() {
+      const app = await buildZoomEmulator({ statePath: join(dir, 'state.json') });
+      open.push(app);
+      return app;
+    },
+  };
+}
+
+describe('zoom emulator persistence', () => {
+  const files = useStateDir();
+
+  describe('when the emulator is closed and built again', () => roundTripCases(files));
+  describe('while the emulator runs', () => runningCases(files));
+});
+
+function roundTripCases(files: StateDir): void {
+  it('keeps accounts, apps with their secrets, users and live tokens', async () => {
+    const first = await files.build();
+    const credentials = await createApp(first, { id: 'acct-1', plan: 'business' });
+    const user = { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' };
+    await control(first, 'POST', '/accounts/acct-1/users', user);
+    const token = await mint(first, credentials);
+    await first.close();
+
+    const second = await files.build();
+    const account = await control(second, 'GET', '/accounts/acct-1');
+    expect(account).toMatchObject({ plan: 'business', apps: [{ clientId: credentials.clientId }] });
+    expect(account).toMatchObject({ users: [{ email: 'grace@example.com' }] });
+    expect((await getMe(second, token)).statusCode).toBe(200);
+    expect(await mint(second, credentials)).toEqual(expect.any(String));
+  });
+
+  it('writes the file readable by its owner only, leaving no temporary file', async () => {
+    const first = await files.build();
+    await createApp(first);
+    await first.close();
+
+    expect((await stat(files.statePath)).mode & 0o777).toBe(0o600);
+    expect(await readdir(files.dir)).toStrictEqual(['state.json']);
+  });
+
+  it('leaves expired tokens out of the file', async () => {
+    const first = await files.build();
+    await mint(first, await createApp(first));
+    await control(first, 'POST', '/clock/advance', { ms: 3600 * 1000 });
+    await first.close();
+
+    const saved = JSON.parse(await readFile(files.statePath, 'utf8')) as { tokens: unknown[] };
+    expect(saved.tokens).toStrictEqual([]);
+  });
+}
+
+function runningCases(files: StateDir): void {
+  it('saves a change within about a second, without waiting for close', async () => {
+    await createApp(await files.build(), { id: 'acct-live' });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+
+    const saved = JSON.parse(await readFile(files.statePath, 'utf8')) as { accounts: unknown[] };
+    expect(saved.accounts).toMatchObject([{ id: 'acct-live' }]);
+  });
+
+  it('refuses to start on a file that is not its own rather than lose it', async () => {
+    await writeFile(files.statePath, '{"hello":"world"}');
+
+    await expect(buildZoomEmulator({ statePath: files.statePath })).rejects.toThrow(StateFileError);
+  });
+
+  it('keeps everything in memory only without a state path', async () => {
+    const app = await buildZoomEmulator();
+    await createApp(app);
+    await app.close();
+
+    expect(await readdir(files.dir)).toStrictEqual([]);
+  });
+}

@@ -1,0 +1,15 @@
+import { REQUIRED_SCOPES } from '../activities/zoom/scopes.js';
+import { randomId } from './ids.js';
+import type { App, User } from './model.js';
+
+/** The granular scope of every requirement: what a freshly made, well-configured app holds. */
+export const ALL_SCOPES: readonly string[] = REQUIRED_SCOPES.map((options) => options[0] ?? '');
+
+/** A new app with fresh random credentials, as Zoom's Marketplace makes them. */
+export function newApp(accountId: string, input: Pick<App, 'type' | 'scopes' | 'activated'>): App {
+  return { clientId: randomId(), clientSecret: randomId(24), accountId, ...input };
+}
+
+export function newUser(accountId: string, input: Omit<User, 'id' | 'accountId'>): User {
+  return { id: randomId(), accountId, ...input };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Shapes of the fake Zoom's records; the persisted snapshot is checked against them on load. */
+export const planSchema = z.enum(['free', 'pro', 'business']);
+export const appTypeSchema = z.enum(['s2s', 'oauth']);
+export const userTypeSchema = z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(99)]);
+export const userStatusSchema = z.enum(['active', 'inactive', 'pending']);
+
+export const accountSchema = z.object({
+  id: z.string().min(1),
+  plan: planSchema,
+  s2sEnabled: z.boolean(),
+});
+
+export const appSchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  accountId: z.string().min(1),
+  type: appTypeSchema,
+  scopes: z.array(z.string()),
+  activated: z.boolean(),
+});
+
+export const userSchema = z.object({
+  id: z.string().min(1),
+  accountId: z.string().min(1),
+  email: z.string().min(1),
+  firstName: z.string(),
+  lastName: z.string(),
+  type: userTypeSchema,
+  status: userStatusSchema,
+});
+
+export const accessTokenSchema = z.object({
+  value: z.string().min(1),
+  clientId: z.string().min(1),
+  accountId: z.string().min(1),
+  scopes: z.array(z.string()),
+  issuedAtMs: z.number(),
+  expiresAtMs: z.number(),
+});
+
+export const snapshotSchema = z.object({
+  version: z.literal(1),
+  accounts: z.array(accountSchema),
+  apps: z.array(appSchema),
+  users: z.array(userSchema),
+  tokens: z.array(accessTokenSchema),
+});
+
+export type Plan = z.infer<typeof planSchema>;
+export type Account = z.infer<typeof accountSchema>;
+export type App = z.infer<typeof appSchema>;
+export type User = z.infer<typeof userSchema>;
+export type AccessToken = z.infer<typeof accessTokenSchema>;
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/** What the control API shows of an app: everything but the secret. */
+export function publicApp(app: App): Omit<App, 'clientSecret'> {
+  const { clientId, accountId, type, scopes, activated } = app;
+  return { clientId, accountId, type, scopes, activated };
+}

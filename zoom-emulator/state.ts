@@ -1,0 +1,121 @@
+import type { AccessToken, Account, App, Snapshot, User } from './model.js';
+
+/**
+ * Expired tokens are kept a while so the API can still say "expired" rather than "invalid";
+ * past this age they are dropped to keep memory flat during long time-skipping runs.
+ */
+const EXPIRED_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** The fake Zoom's database: accounts, apps, users and access tokens, all in memory. */
+export class EmulatorState {
+  readonly accounts = new Map<string, Account>();
+  readonly apps = new Map<string, App>();
+  readonly users = new Map<string, User>();
+  private readonly tokens = new Map<string, AccessToken>();
+  private readonly tokensByClient = new Map<string, Set<string>>();
+  /** Called after every change so persistence can schedule a save. */
+  onChange: () => void = () => undefined;
+
+  putAccount(account: Account): Account {
+    this.accounts.set(account.id, account);
+    this.onChange();
+    return account;
+  }
+
+  putApp(app: App): App {
+    this.apps.set(app.clientId, app);
+    this.onChange();
+    return app;
+  }
+
+  putUser(user: User): User {
+    this.users.set(user.id, user);
+    this.onChange();
+    return user;
+  }
+
+  /** Applies a change to an existing account; undefined when there is no such account. */
+  updateAccount(id: string, patch: Partial<Omit<Account, 'id'>>): Account | undefined {
+    const account = this.accounts.get(id);
+    if (!account) return undefined;
+
+    return this.putAccount({ ...account, ...patch });
+  }
+
+  deleteApp(clientId: string): boolean {
+    const existed = this.apps.delete(clientId);
+    this.revokeTokens(clientId);
+    this.onChange();
+    return existed;
+  }
+
+  appsOf(accountId: string): App[] {
+    return [...this.apps.values()].filter((app) => app.accountId === accountId);
+  }
+
+  usersOf(accountId: string): User[] {
+    return [...this.users.values()].filter((user) => user.accountId === accountId);
+  }
+
+  addToken(token: AccessToken): void {
+    this.pruneExpired(token.clientId, token.issuedAtMs - EXPIRED_TOKEN_RETENTION_MS);
+    this.tokens.set(token.value, token);
+    const values = this.tokensByClient.get(token.clientId) ?? new Set<string>();
+    values.add(token.value);
+    this.tokensByClient.set(token.clientId, values);
+    this.onChange();
+  }
+
+  findToken(value: string): AccessToken | undefined {
+    return this.tokens.get(value);
+  }
+
+  /** Forgets every token of the app, so the API treats them as invalid; returns how many. */
+  revokeTokens(clientId: string): number {
+    const values = this.tokensByClient.get(clientId);
+    if (!values) return 0;
+
+    for (const value of values) this.tokens.delete(value);
+    this.tokensByClient.delete(clientId);
+    this.onChange();
+    return values.size;
+  }
+
+  private pruneExpired(clientId: string, expiredBeforeMs: number): void {
+    const values = this.tokensByClient.get(clientId);
+    for (const value of values ?? []) {
+      const token = this.tokens.get(value);
+      if (token && token.expiresAtMs >= expiredBeforeMs) continue;
+      this.tokens.delete(value);
+      values?.delete(value);
+    }
+  }
+
+  /** Everything worth keeping across restarts; tokens already expired at nowMs are left out. */
+  snapshot(nowMs: number): Snapshot {
+    return {
+      version: 1,
+      accounts: [...this.accounts.values()],
+      apps: [...this.apps.values()],
+      users: [...this.users.values()],
+      tokens: [...this.tokens.values()].filter((token) => token.expiresAtMs > nowMs),
+    };
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.clear();
+    for (const account of snapshot.accounts) this.accounts.set(account.id, account);
+    for (const app of snapshot.apps) this.apps.set(app.clientId, app);
+    for (const user of snapshot.users) this.users.set(user.id, user);
+    for (const token of snapshot.tokens) this.addToken(token);
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.apps.clear();
+    this.users.clear();
+    this.tokens.clear();
+    this.tokensByClient.clear();
+    this.onChange();
+  }
+}
