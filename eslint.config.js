@@ -3,8 +3,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'worker_threads',
-  'dns', 'tls', 'zlib', 'stream', 'events', 'process', 'timers', 'url', 'util',
+  'fs',
+  'path',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'os',
+  'child_process',
+  'worker_threads',
+  'dns',
+  'tls',
+  'zlib',
+  'stream',
+  'events',
+  'process',
+  'timers',
+  'url',
+  'util',
 ];
 
 export default tseslint.config(
@@ -29,7 +45,10 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.flatMap((name) => [
             { name, message: 'Workflows must stay deterministic: no Node built-ins.' },
-            { name: `node:${name}`, message: 'Workflows must stay deterministic: no Node built-ins.' },
+            {
+              name: `node:${name}`,
+              message: 'Workflows must stay deterministic: no Node built-ins.',
+            },
           ]),
           patterns: [
             {

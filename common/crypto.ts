@@ -43,7 +43,10 @@ function decrypt(key: Buffer, iv: string, tag: string, body: string): string {
   try {
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(Buffer.from(body, 'base64url')),
+      decipher.final(),
+    ]);
     return plain.toString('utf8');
   } catch {
     throw new SecretBoxError('sealed value failed authentication');

@@ -18,6 +18,8 @@ export const faultInputSchema = z.strictObject({
     .nullable()
     .default({ seconds: 1 }),
   latencyMs: z.number().int().min(0).max(120_000).default(1000),
+  /** Spoils only token requests of this app, so one test's outage leaves other apps alone. */
+  clientId: z.string().min(1).optional(),
 });
 
 export type FaultInput = z.infer<typeof faultInputSchema>;
@@ -39,8 +41,12 @@ export class FaultQueue {
   }
 
   /** Takes one use of the oldest fault aimed at target, if any. */
-  take(target: FaultTarget): Fault | undefined {
-    const fault = this.faults.find((f) => f.target === target || f.target === 'any');
+  take(target: FaultTarget, clientId?: string): Fault | undefined {
+    const fault = this.faults.find(
+      (f) =>
+        (f.target === target || f.target === 'any') &&
+        (f.clientId === undefined || f.clientId === clientId),
+    );
     if (!fault) return undefined;
 
     fault.remaining -= 1;

@@ -150,7 +150,7 @@ function refusalFrom(
   body: Record<string, unknown> | undefined,
   status: number,
 ): ZoomRefusal | ZoomTransientError {
-  const reason = typeof body?.reason === 'string' ? body.reason : String(body?.message ?? '');
+  const reason = [body?.reason, body?.message].find((text) => typeof text === 'string') ?? '';
   const error = typeof body?.error === 'string' ? body.error : '';
   const cause = refusalCause(error, reason, body?.code);
   if (!cause) return new ZoomTransientError('bad_response', `zoom answered ${status} unreadably`);

@@ -7,7 +7,7 @@ export function faultHook(context: EmulatorContext, target: FaultTarget) {
   return async function injectFaults(request: FastifyRequest, reply: FastifyReply) {
     if (target === 'token') context.stats.tokenRequests += 1;
     else context.stats.apiCalls += 1;
-    const fault = context.faults.take(target);
+    const fault = context.faults.take(target, basicClientId(request));
     if (!fault) return;
 
     context.stats.faultsInjected += 1;
@@ -16,4 +16,13 @@ export function faultHook(context: EmulatorContext, target: FaultTarget) {
     // Returning the reply tells Fastify the hook answered and the handler must not run.
     if (outcome === 'answered') return reply;
   };
+}
+
+/** The client id of a token request's Basic header, for faults aimed at one app. */
+function basicClientId(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+
+  return decoded.split(':')[0];
 }

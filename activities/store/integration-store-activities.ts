@@ -1,0 +1,20 @@
+import { log } from '@temporalio/activity';
+import type { IntegrationStore } from '../../store/types.js';
+
+/** Builds the activities through which workflows change the store without touching secrets. */
+export function createIntegrationStoreActivities(deps: { store: IntegrationStore }) {
+  return {
+    /** Drops credentials Zoom refused, so a rejected secret is not kept around. */
+    async discardCredentials(input: { credentialsId: string }): Promise<void> {
+      await deps.store.discardCredentials(input.credentialsId);
+    },
+
+    /** Erases every credential and token of the event; safe to repeat. */
+    async eraseIntegration(input: { eventId: string }): Promise<void> {
+      await deps.store.eraseEvent(input.eventId);
+      log.info('integration erased', { eventId: input.eventId });
+    },
+  };
+}
+
+export type IntegrationStoreActivities = ReturnType<typeof createIntegrationStoreActivities>;

@@ -1,0 +1,59 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { IntegrationStore } from '../store/types.js';
+import { installErrorHandling } from './error-handler.js';
+import type { IntegrationGateway } from './integration-gateway.js';
+import { zoomIntegrationRoutes } from './routes/zoom-integration.js';
+
+export interface AppDependencies {
+  store: IntegrationStore;
+  gateway: IntegrationGateway;
+  /** A pino logger; omitted in tests that want silence. */
+  logger?: FastifyBaseLogger;
+  now?: () => number;
+  bodyLimitBytes?: number;
+}
+
+/** Builds the HTTP API from its dependencies; listening is the server entry's business. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
+    requestIdHeader: false,
+    genReqId: () => `req_${crypto.randomUUID()}`,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(app);
+  await registerDocs(app);
+  app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
+  await app.register(
+    zoomIntegrationRoutes({ store: deps.store, gateway: deps.gateway, now: deps.now ?? Date.now }),
+  );
+
+  return app;
+}
+
+async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Greenroom API',
+        description: 'Connect Zoom to an event and keep its Server-to-Server OAuth token alive.',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

@@ -1,0 +1,57 @@
+import type { ErrorCode } from '../common/error-codes.js';
+
+interface RegistryEntry {
+  status: number;
+  message: string;
+}
+
+/** Every error the API can answer: one stable code, one HTTP status, one default message. */
+export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
+  validation_failed: { status: 400, message: 'The request is not valid.' },
+  not_found: { status: 404, message: 'No such route or resource.' },
+  not_connected: {
+    status: 409,
+    message: 'Zoom is not connected for this event; save credentials first.',
+  },
+  integration_disabled: {
+    status: 409,
+    message: 'The Zoom integration is disabled for this event; enable it first.',
+  },
+  zoom_credentials_refused: { status: 422, message: 'Zoom refused the credentials.' },
+  zoom_scopes_missing: { status: 422, message: 'The Zoom app lacks scopes Greenroom needs.' },
+  zoom_unavailable: {
+    status: 503,
+    message: 'Zoom is unavailable at the moment; try again shortly.',
+  },
+  token_expired: {
+    status: 409,
+    message: 'The Zoom access token has expired; regenerate it.',
+  },
+  workflow_unavailable: {
+    status: 503,
+    message: 'The integration engine is unavailable at the moment; try again shortly.',
+  },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+};
+
+/** Thrown by route handlers; the error handler renders it in the one error shape. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? ERROR_REGISTRY[code].message);
+  }
+
+  get status(): number {
+    return ERROR_REGISTRY[this.code].status;
+  }
+}
+
+/** The body of every error answer. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  return { error: details ? { code, message, details } : { code, message } };
+}

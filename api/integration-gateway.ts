@@ -1,0 +1,166 @@
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { SECOND_MS, UPDATE_ANSWER_BUDGET_MS } from '../common/durations.js';
+import {
+  EVENT_ID_ATTRIBUTE,
+  REFUSAL_CAUSE_ATTRIBUTE,
+  STATUS_ATTRIBUTE,
+  TOKEN_EXPIRES_AT_ATTRIBUTE,
+} from '../common/search-attributes.js';
+import type { IntegrationStatus, RefusalCause } from '../common/status.js';
+import { INTEGRATION_TASK_QUEUE, integrationWorkflowId } from '../common/task-queues.js';
+import {
+  disableIntegration,
+  disconnectIntegration,
+  enableIntegration,
+  getIntegrationStatus,
+  regenerateToken,
+  saveCredentials,
+  zoomIntegrationWorkflow,
+  type ActionAnswer,
+  type IntegrationSettings,
+  type IntegrationView,
+} from '../workflows/zoom-integration-workflow.js';
+import { ApiError } from './errors.js';
+
+/** An Update answers within the workflow's budget; the RPC gets a little more, then gives up. */
+const UPDATE_RPC_DEADLINE_MS = UPDATE_ANSWER_BUDGET_MS + 5 * SECOND_MS;
+const QUERY_DEADLINE_MS = 3 * SECOND_MS;
+
+/** What the search attributes say when no worker can answer a query. */
+export interface IndexedStatus {
+  status: IntegrationStatus;
+  cause: RefusalCause | null;
+  tokenExpiresAtMs: number | null;
+}
+
+export type IntegrationReading =
+  | { source: 'workflow'; view: IntegrationView }
+  | { source: 'search_attributes'; indexed: IndexedStatus }
+  | { source: 'none' };
+
+export type IntegrationAction = 'regenerate' | 'disable' | 'enable' | 'disconnect';
+
+/** The API's only door to Temporal: starts, updates and reads event integration workflows. */
+export interface IntegrationGateway {
+  saveCredentials(eventId: string, credentialsId: string): Promise<ActionAnswer>;
+  act(eventId: string, action: IntegrationAction): Promise<ActionAnswer>;
+  read(eventId: string): Promise<IntegrationReading>;
+}
+
+const ACTION_UPDATES = {
+  regenerate: regenerateToken,
+  disable: disableIntegration,
+  enable: enableIntegration,
+  disconnect: disconnectIntegration,
+} as const;
+
+/** Builds the gateway over a Temporal client. */
+export function createIntegrationGateway(
+  client: Client,
+  settings: IntegrationSettings,
+): IntegrationGateway {
+  return {
+    async saveCredentials(eventId, credentialsId) {
+      const startWorkflowOperation = startOperation(eventId, settings);
+      return withTemporal(() =>
+        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
+          client.workflow.executeUpdateWithStart(saveCredentials, {
+            args: [{ credentialsId }],
+            startWorkflowOperation,
+          }),
+        ),
+      );
+    },
+    async act(eventId, action) {
+      const handle = await runningHandle(client, eventId);
+      return withTemporal(() =>
+        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
+          handle.executeUpdate(ACTION_UPDATES[action]),
+        ),
+      );
+    },
+    async read(eventId) {
+      return withTemporal(() => readIntegration(client, eventId));
+    },
+  };
+}
+
+function startOperation(eventId: string, settings: IntegrationSettings) {
+  return new WithStartWorkflowOperation(zoomIntegrationWorkflow, {
+    workflowId: integrationWorkflowId(eventId),
+    taskQueue: INTEGRATION_TASK_QUEUE,
+    args: [{ eventId, settings }],
+    // A running integration takes the new credentials; a closed one (disconnected) starts afresh.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `Zoom token lifecycle of event ${eventId}`,
+    typedSearchAttributes: [
+      { key: EVENT_ID_ATTRIBUTE, value: eventId },
+      { key: STATUS_ATTRIBUTE, value: 'connecting' },
+    ],
+  });
+}
+
+async function runningHandle(client: Client, eventId: string): Promise<WorkflowHandle> {
+  const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
+  const description = await withTemporal(() => handle.describe()).catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === 'not_connected') return null;
+    throw error;
+  });
+  if (description?.status.name !== 'RUNNING') throw new ApiError('not_connected');
+
+  return handle;
+}
+
+async function readIntegration(client: Client, eventId: string): Promise<IntegrationReading> {
+  const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return { source: 'none' };
+    throw error;
+  }
+  if (description.status.name !== 'RUNNING') return { source: 'none' };
+  try {
+    const view = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      handle.query(getIntegrationStatus),
+    );
+    return { source: 'workflow', view };
+  } catch {
+    // No worker answered in time: the search attributes still tell the status.
+    return {
+      source: 'search_attributes',
+      indexed: indexedStatus(description.typedSearchAttributes),
+    };
+  }
+}
+
+function indexedStatus(attributes: TypedSearchAttributes): IndexedStatus {
+  const expiresAt = attributes.get(TOKEN_EXPIRES_AT_ATTRIBUTE);
+  return {
+    status: (attributes.get(STATUS_ATTRIBUTE) ?? 'connecting') as IntegrationStatus,
+    cause: (attributes.get(REFUSAL_CAUSE_ATTRIBUTE) ?? null) as RefusalCause | null,
+    tokenExpiresAtMs: expiresAt ? expiresAt.getTime() : null,
+  };
+}
+
+/** Maps Temporal's failures onto the error registry; a missing workflow means not connected. */
+async function withTemporal<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof WorkflowNotFoundError) throw new ApiError('not_connected');
+    throw new ApiError('workflow_unavailable', undefined, { reason: errorName(error) });
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
+}

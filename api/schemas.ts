@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../common/error-codes.js';
+import { INTEGRATION_STATUSES, NOT_CONNECTED, REFUSAL_CAUSES } from '../common/status.js';
+
+/** An event id as the platform sends it: short, printable, safe inside a workflow id. */
+export const eventParams = z
+  .object({
+    eventId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, dot, dash, underscore; ≤128'),
+  })
+  .strict();
+
+const zoomIdentifier = (label: string) =>
+  z
+    .string()
+    .min(1, `${label} is required`)
+    .max(128)
+    .regex(/^[A-Za-z0-9_.-]+$/, `${label} may hold letters, digits, dot, dash and underscore`);
+
+/** Credentials of a Zoom Server-to-Server OAuth app, as the organiser copies them from Zoom. */
+export const credentialsBody = z
+  .object({
+    accountId: zoomIdentifier('accountId'),
+    clientId: zoomIdentifier('clientId'),
+    clientSecret: z
+      .string()
+      .min(1, 'clientSecret is required')
+      .max(256)
+      .regex(/^\S+$/, 'clientSecret must not contain spaces'),
+  })
+  .strict();
+
+export const emptyBody = z.object({}).strict().optional();
+
+const lastErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  cause: z.enum(REFUSAL_CAUSES).nullable(),
+  checks: z.array(z.string()),
+  missingScopes: z.array(z.string()),
+  retryable: z.boolean(),
+  at: z.string(),
+});
+
+/** The status of an event's Zoom integration, as organisers and the platform read it. */
+export const integrationAnswer = z.object({
+  eventId: z.string(),
+  status: z.enum([...INTEGRATION_STATUSES, NOT_CONNECTED]),
+  accountId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  token: z
+    .object({
+      preview: z.string().nullable(),
+      mintedAt: z.string(),
+      expiresAt: z.string(),
+      expired: z.boolean(),
+    })
+    .nullable(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: lastErrorSchema.nullable(),
+  tokensMinted: z.number().int(),
+  source: z.enum(['workflow', 'search_attributes', 'none']),
+});
+export type IntegrationAnswer = z.infer<typeof integrationAnswer>;
+
+export const errorAnswer = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});

@@ -1,0 +1,37 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../common/config.js';
+import { SECOND_MS } from '../common/durations.js';
+import { loadSecretBox } from '../common/encryption-key.js';
+import { createLogger } from '../common/logger.js';
+import { openStore } from '../store/open-store.js';
+import { buildApp } from './app.js';
+import { createIntegrationGateway } from './integration-gateway.js';
+
+/** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const store = openStore(config, loadSecretBox(config));
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const gateway = createIntegrationGateway(client, {
+    refreshMarginMs: config.TOKEN_REFRESH_MARGIN_SECONDS * SECOND_MS,
+    cyclesBeforeContinueAsNew: config.CYCLES_BEFORE_CONTINUE_AS_NEW,
+  });
+  const app = await buildApp({ store, gateway, logger });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+
+  const shutdown = async () => {
+    logger.info('api stopping');
+    await app.close();
+    await connection.close();
+    await store.close();
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

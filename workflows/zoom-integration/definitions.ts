@@ -1,0 +1,69 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ErrorCode } from '../../common/error-codes.js';
+import type { IntegrationStatus, RefusalCause } from '../../common/status.js';
+
+/** Tunables of one integration, fixed by the API when it starts the workflow. */
+export interface IntegrationSettings {
+  /** How long before expiry a token is regenerated; capped at a quarter of its lifetime. */
+  refreshMarginMs: number;
+  /** Cycles after which the workflow continues-as-new even if the server has not suggested it. */
+  cyclesBeforeContinueAsNew: number;
+}
+
+/** What the workflow knows of the current token: never the token, only times and a label. */
+export interface TokenSummary {
+  fingerprint: string;
+  mintedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** The last failure, phrased for the organiser; `retryable` tells whether Greenroom keeps trying. */
+export interface IntegrationError {
+  code: ErrorCode;
+  message: string;
+  cause: RefusalCause | null;
+  checks: string[];
+  missingScopes: string[];
+  retryable: boolean;
+  atMs: number;
+}
+
+/** The whole state of an integration; carried across continue-as-new. */
+export interface IntegrationState {
+  eventId: string;
+  status: IntegrationStatus;
+  credentialsId: string | null;
+  token: TokenSummary | null;
+  lastError: IntegrationError | null;
+  mintCount: number;
+  transientAttempt: number;
+  recheckAttempt: number;
+  nextAttemptAtMs: number | null;
+  totalCycles: number;
+  runsCompleted: number;
+}
+
+export interface ZoomIntegrationInput {
+  eventId: string;
+  settings: IntegrationSettings;
+  /** Present when the workflow continues-as-new; absent on the first run. */
+  carried?: IntegrationState;
+}
+
+/** What the status query answers: the state minus references the API has no use for. */
+export type IntegrationView = Omit<IntegrationState, 'credentialsId'> & { connected: boolean };
+
+/** An Update's answer: the integration after the action, or why the action did not happen. */
+export type ActionAnswer =
+  { ok: true; view: IntegrationView } | { ok: false; error: IntegrationError };
+
+export const getIntegrationStatus = defineQuery<IntegrationView>('getIntegrationStatus');
+
+/** Validates the referenced credentials with Zoom and, only once a token is minted, adopts them. */
+export const saveCredentials = defineUpdate<ActionAnswer, [{ credentialsId: string }]>(
+  'saveCredentials',
+);
+export const regenerateToken = defineUpdate<ActionAnswer, []>('regenerateToken');
+export const disableIntegration = defineUpdate<ActionAnswer, []>('disableIntegration');
+export const enableIntegration = defineUpdate<ActionAnswer, []>('enableIntegration');
+export const disconnectIntegration = defineUpdate<ActionAnswer, []>('disconnectIntegration');

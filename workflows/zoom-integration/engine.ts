@@ -1,0 +1,264 @@
+import * as wf from '@temporalio/workflow';
+import type { IntegrationStoreActivities } from '../../activities/store/integration-store-activities.js';
+import type { TokenActivities } from '../../activities/zoom/token-activities.js';
+import {
+  REFUSAL_RECHECK_INITIAL_MS,
+  REFUSAL_RECHECK_MAX_MS,
+  SECOND_MS,
+  TRANSIENT_BACKOFF_INITIAL_MS,
+  TRANSIENT_BACKOFF_MAX_MS,
+  UPDATE_ANSWER_BUDGET_MS,
+} from '../../common/durations.js';
+import type {
+  ActionAnswer,
+  IntegrationError,
+  IntegrationSettings,
+  IntegrationState,
+  IntegrationView,
+  TokenSummary,
+} from './definitions.js';
+import { busyError, classifyMintFailure, disabledError, type MintOutcome } from './outcomes.js';
+import { publishStatus } from './publish.js';
+import { backoffMs, refreshAtMs } from './schedule.js';
+
+const MINT_TIMEOUT_MS = 12 * SECOND_MS;
+
+const { mintToken } = wf.proxyActivities<TokenActivities>({
+  startToCloseTimeout: MINT_TIMEOUT_MS,
+  // The workflow owns retries, so it can report `degraded` and pace itself between attempts.
+  retry: { maximumAttempts: 1 },
+  summary: 'Request a Zoom access token',
+});
+
+const store = wf.proxyActivities<IntegrationStoreActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 20, maximumInterval: '30 seconds' },
+});
+
+/**
+ * The token lifecycle of one event: it owns the state, serialises token work so one credential
+ * set never has two mints in flight, and turns each mint's outcome into the next status.
+ */
+export class IntegrationEngine {
+  ended = false;
+  /** Set by handlers when they changed the schedule, so the main loop recomputes its timer. */
+  rescheduled = false;
+  private busy = false;
+
+  constructor(
+    readonly state: IntegrationState,
+    private readonly settings: IntegrationSettings,
+  ) {}
+
+  view(): IntegrationView {
+    const { credentialsId, ...rest } = this.state;
+
+    return { ...rest, connected: !this.ended && credentialsId !== null };
+  }
+
+  /** When the main loop should next do token work; null means only a handler can wake it. */
+  nextDueAtMs(): number | null {
+    const { status, token } = this.state;
+    if (status === 'disabled' || status === 'connecting') return null;
+    if (status === 'active') return token ? refreshAtMs(token, this.settings.refreshMarginMs) : 0;
+
+    return this.state.nextAttemptAtMs ?? 0;
+  }
+
+  /** The scheduled step: regenerate, retry or re-check, unless a handler already did it. */
+  async runDueWork(): Promise<void> {
+    await this.exclusively(async () => {
+      const due = this.nextDueAtMs();
+      if (due === null || due > Date.now() || !this.state.credentialsId) return;
+
+      this.applyToCurrent(await attemptMint(this.state.eventId, this.state.credentialsId));
+    });
+  }
+
+  async saveCredentials(candidateId: string): Promise<ActionAnswer> {
+    const deadlineMs = Date.now() + UPDATE_ANSWER_BUDGET_MS;
+    const answer = await this.exclusively(async () => {
+      if (this.state.status === 'disabled')
+        return this.refuseCandidate(candidateId, disabledError(Date.now()));
+      const outcome = await mintBeforeDeadline(this.state.eventId, candidateId, deadlineMs);
+      if (outcome.kind !== 'minted') return this.refuseCandidate(candidateId, outcome.error);
+
+      this.state.credentialsId = candidateId;
+      this.markActive(outcome.token);
+      return this.ok();
+    }, deadlineMs);
+
+    return answer ?? this.refuseCandidate(candidateId, busyError(Date.now()));
+  }
+
+  async regenerate(): Promise<ActionAnswer> {
+    const arrivedAtMs = Date.now();
+    const deadlineMs = arrivedAtMs + UPDATE_ANSWER_BUDGET_MS;
+    const answer = await this.exclusively(async () => {
+      if (this.state.status === 'disabled') return fail(disabledError(Date.now()));
+      // A mint that finished while this request waited for the lock is as fresh as a new one.
+      if (this.state.status === 'active' && (this.state.token?.mintedAtMs ?? -1) >= arrivedAtMs) {
+        return this.ok();
+      }
+      const credentialsId = this.state.credentialsId ?? '';
+      const outcome = await mintBeforeDeadline(this.state.eventId, credentialsId, deadlineMs);
+      this.applyToCurrent(outcome);
+
+      return outcome.kind === 'minted' ? this.ok() : fail(outcome.error);
+    }, deadlineMs);
+
+    return answer ?? fail(busyError(Date.now()));
+  }
+
+  async disable(): Promise<ActionAnswer> {
+    await this.exclusively(() => {
+      this.transition({ status: 'disabled', nextAttemptAtMs: null });
+      return Promise.resolve();
+    });
+
+    return this.ok();
+  }
+
+  async enable(): Promise<ActionAnswer> {
+    const deadlineMs = Date.now() + UPDATE_ANSWER_BUDGET_MS;
+    const answer = await this.exclusively(async () => {
+      if (this.state.status !== 'disabled') return this.ok();
+      const token = this.state.token;
+      if (token && refreshAtMs(token, this.settings.refreshMarginMs) > Date.now()) {
+        this.transition({ status: 'active' });
+        return this.ok();
+      }
+      const credentialsId = this.state.credentialsId ?? '';
+      this.applyToCurrent(await mintBeforeDeadline(this.state.eventId, credentialsId, deadlineMs));
+
+      return this.ok();
+    }, deadlineMs);
+
+    return answer ?? fail(busyError(Date.now()));
+  }
+
+  async disconnect(): Promise<ActionAnswer> {
+    await this.exclusively(async () => {
+      await store.eraseIntegration({ eventId: this.state.eventId });
+      this.state.credentialsId = null;
+      this.state.token = null;
+      this.ended = true;
+      publishStatus(this.state, 'not_connected');
+    });
+
+    return this.ok();
+  }
+
+  /** Applies a mint of the credentials already in use: success, refusal or Zoom trouble. */
+  private applyToCurrent(outcome: MintOutcome): void {
+    if (outcome.kind === 'minted') return this.markActive(outcome.token);
+    if (outcome.kind === 'refused') return this.markNeedsOrganiser(outcome.error);
+    // While credentials stand refused, Zoom being down says nothing new: keep re-checking slowly.
+    if (this.state.status === 'needs_organiser')
+      return this.markNeedsOrganiser(this.state.lastError ?? outcome.error);
+
+    this.markDegraded(outcome.error, outcome.retryAfterMs);
+  }
+
+  private markActive(token: TokenSummary): void {
+    this.state.mintCount += 1;
+    this.transition({
+      status: 'active',
+      token,
+      lastError: null,
+      transientAttempt: 0,
+      recheckAttempt: 0,
+      nextAttemptAtMs: null,
+    });
+  }
+
+  private markNeedsOrganiser(error: IntegrationError): void {
+    const attempt = this.state.status === 'needs_organiser' ? this.state.recheckAttempt + 1 : 0;
+    const delayMs = backoffMs(attempt, REFUSAL_RECHECK_INITIAL_MS, REFUSAL_RECHECK_MAX_MS);
+    this.transition({
+      status: 'needs_organiser',
+      lastError: error,
+      recheckAttempt: attempt,
+      nextAttemptAtMs: Date.now() + delayMs,
+    });
+  }
+
+  private markDegraded(error: IntegrationError, retryAfterMs: number | null): void {
+    const attempt = this.state.status === 'degraded' ? this.state.transientAttempt + 1 : 0;
+    const delayMs = backoffMs(attempt, TRANSIENT_BACKOFF_INITIAL_MS, TRANSIENT_BACKOFF_MAX_MS);
+    this.transition({
+      status: 'degraded',
+      lastError: error,
+      transientAttempt: attempt,
+      nextAttemptAtMs: Date.now() + Math.max(delayMs, retryAfterMs ?? 0),
+    });
+  }
+
+  private transition(change: Partial<IntegrationState>): void {
+    Object.assign(this.state, change);
+    this.rescheduled = true;
+    publishStatus(this.state);
+  }
+
+  /** Refused or unverifiable new credentials are dropped; a first save that fails ends it all. */
+  private async refuseCandidate(
+    candidateId: string,
+    error: IntegrationError,
+  ): Promise<ActionAnswer> {
+    await store.discardCredentials({ credentialsId: candidateId });
+    if (this.state.credentialsId === null) {
+      this.ended = true;
+      publishStatus(this.state, 'not_connected');
+    }
+
+    return fail(error);
+  }
+
+  private ok(): ActionAnswer {
+    return { ok: true, view: this.view() };
+  }
+
+  /** Runs token work one at a time; answers undefined if the lock was not free before the deadline. */
+  private async exclusively<T>(
+    work: () => Promise<T>,
+    deadlineMs?: number,
+  ): Promise<T | undefined> {
+    if (deadlineMs === undefined) await wf.condition(() => !this.busy);
+    else if (!(await wf.condition(() => !this.busy, Math.max(1, deadlineMs - Date.now())))) {
+      return undefined;
+    }
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function fail(error: IntegrationError): ActionAnswer {
+  return { ok: false, error };
+}
+
+async function attemptMint(eventId: string, credentialsId: string): Promise<MintOutcome> {
+  try {
+    return { kind: 'minted', token: await mintToken({ eventId, credentialsId }) };
+  } catch (failure) {
+    return classifyMintFailure(failure, Date.now());
+  }
+}
+
+/** An organiser is waiting: one quick retry of a transient failure if the deadline allows it. */
+async function mintBeforeDeadline(
+  eventId: string,
+  credentialsId: string,
+  deadlineMs: number,
+): Promise<MintOutcome> {
+  const first = await attemptMint(eventId, credentialsId);
+  if (first.kind !== 'transient' || deadlineMs - Date.now() < MINT_TIMEOUT_MS + SECOND_MS) {
+    return first;
+  }
+  await wf.sleep(SECOND_MS, { summary: 'Pause before retrying the token request once' });
+
+  return attemptMint(eventId, credentialsId);
+}

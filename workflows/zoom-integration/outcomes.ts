@@ -1,0 +1,71 @@
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import type { RefusalDetails, TransientDetails } from '../../activities/zoom/token-activities.js';
+import { isRetryableFailure } from '../../common/failures.js';
+import { describeRefusal, ORGANISER_CHECKS } from '../../common/status.js';
+import type { IntegrationError, TokenSummary } from './definitions.js';
+
+/** The three ways a mint can end; the workflow decides what each means for the integration. */
+export type MintOutcome =
+  | { kind: 'minted'; token: TokenSummary }
+  | { kind: 'refused'; error: IntegrationError }
+  | { kind: 'transient'; error: IntegrationError; retryAfterMs: number | null };
+
+/** Classifies a failed mint: refusals need the organiser, everything else is Zoom being unwell. */
+export function classifyMintFailure(failure: unknown, nowMs: number): MintOutcome {
+  const cause = failure instanceof ActivityFailure ? failure.cause : undefined;
+  if (cause instanceof ApplicationFailure && !isRetryableFailure(cause.type ?? undefined)) {
+    return { kind: 'refused', error: refusalError(cause.details?.[0] as RefusalDetails, nowMs) };
+  }
+  const details =
+    cause instanceof ApplicationFailure ? (cause.details?.[0] as TransientDetails) : null;
+  const reason = details?.reason ?? 'timeout';
+
+  return {
+    kind: 'transient',
+    error: unavailableError(reason, nowMs),
+    retryAfterMs: details?.retryAfterMs ?? null,
+  };
+}
+
+export function refusalError(details: RefusalDetails, nowMs: number): IntegrationError {
+  return {
+    code: details.cause === 'scopes_missing' ? 'zoom_scopes_missing' : 'zoom_credentials_refused',
+    message: describeRefusal(details.cause),
+    cause: details.cause,
+    checks: [...ORGANISER_CHECKS],
+    missingScopes: details.missingScopes,
+    retryable: false,
+    atMs: nowMs,
+  };
+}
+
+export function unavailableError(reason: string, nowMs: number): IntegrationError {
+  return {
+    code: 'zoom_unavailable',
+    message: `Zoom is unavailable (${reason.replace(/_/g, ' ')}); Greenroom keeps retrying on its own.`,
+    cause: null,
+    checks: [],
+    missingScopes: [],
+    retryable: true,
+    atMs: nowMs,
+  };
+}
+
+export function disabledError(nowMs: number): IntegrationError {
+  return {
+    code: 'integration_disabled',
+    message: 'The Zoom integration is disabled for this event; enable it first.',
+    cause: null,
+    checks: [],
+    missingScopes: [],
+    retryable: false,
+    atMs: nowMs,
+  };
+}
+
+export function busyError(nowMs: number): IntegrationError {
+  return {
+    ...unavailableError('slow to answer', nowMs),
+    message: 'Zoom is slow to answer a token request already under way; try again in a moment.',
+  };
+}
