@@ -31,7 +31,8 @@ export const credentialsBody = z
   })
   .strict();
 
-export const emptyBody = z.object({}).strict().optional();
+// Actions take no body; an empty JSON object is accepted for clients that always send one.
+export const emptyBody = z.object({}).strict().nullish();
 
 const lastErrorSchema = z.object({
   code: z.enum(ERROR_CODES),

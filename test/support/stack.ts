@@ -1,0 +1,206 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
+import { temporalExecutable } from './temporal-binaries.js';
+import { ZoomControl } from './zoom-control.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface StackOptions {
+  /** Folder for the data (Temporal's SQLite file, the store, the emulator's state) and logs. */
+  dir: string;
+  tokenTtlSeconds?: number;
+  extraEnv?: Record<string, string>;
+  /** Start the Temporal UI as well (for UI tests); headless otherwise. */
+  withUi?: boolean;
+}
+
+/**
+ * The embedded stack as real processes on loopback: Temporal dev server, Zoom emulator, worker
+ * and API, each logging to a file under `dir/logs` so tests can read every line afterwards.
+ */
+export interface Stack {
+  apiUrl: string;
+  zoom: ZoomControl;
+  temporalAddress: string;
+  uiUrl: string | null;
+  client: Client;
+  dataDir: string;
+  logDir: string;
+  /** Stops one named process (to test crashes) or, without a name, everything. */
+  stop(name?: ProcessName): Promise<void>;
+  restart(name: ProcessName): Promise<void>;
+}
+
+export type ProcessName = 'temporal' | 'emulator' | 'worker' | 'api';
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const dataDir = join(options.dir, 'data');
+  const logDir = join(options.dir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const ports = {
+    temporal: await freePort(),
+    ui: await freePort(),
+    emulator: await freePort(),
+    api: await freePort(),
+  };
+  const env = stackEnvironment(dataDir, ports, options);
+  const commands = stackCommands(dataDir, ports, options);
+  const running = new Map<ProcessName, ChildProcess>();
+
+  const launch = async (name: ProcessName) => {
+    const logFile = join(logDir, `${name}.log`);
+    running.set(name, spawnLogged(commands[name], env, logFile));
+    await waitUntilReady(name, ports, running.get(name), logFile);
+  };
+  for (const name of ['temporal', 'emulator', 'worker', 'api'] as const) await launch(name);
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+
+  return {
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    zoom: new ZoomControl(`http://127.0.0.1:${ports.emulator}`),
+    temporalAddress: `127.0.0.1:${ports.temporal}`,
+    uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,
+    client: new Client({ connection }),
+    dataDir,
+    logDir,
+    async stop(name) {
+      const names = name ? [name] : (['api', 'worker', 'emulator', 'temporal'] as const);
+      for (const each of names) await stopProcess(running.get(each));
+      if (!name) await connection.close();
+    },
+    async restart(name) {
+      await stopProcess(running.get(name));
+      await launch(name);
+    },
+  };
+}
+
+type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api', number>;
+
+function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) {
+  return {
+    ...process.env,
+    GREENROOM_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(ports.api),
+    ZOOM_OAUTH_URL: `http://127.0.0.1:${ports.emulator}/oauth/token`,
+    ZOOM_API_URL: `http://127.0.0.1:${ports.emulator}/v2`,
+    ZOOM_EMULATOR_HOST: '127.0.0.1',
+    ZOOM_EMULATOR_PORT: String(ports.emulator),
+    ZOOM_EMULATOR_STATE: join(dataDir, 'zoom-emulator.json'),
+    ZOOM_EMULATOR_DEMO_CREDENTIALS: join(dataDir, 'demo-credentials.json'),
+    ZOOM_EMULATOR_TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds ?? 3600),
+    LOG_LEVEL: 'info',
+    ...options.extraEnv,
+  };
+}
+
+function stackCommands(dataDir: string, ports: Ports, options: StackOptions) {
+  const tsx = (file: string) => [process.execPath, '--import', 'tsx', join(ROOT, file)];
+  const attributes = SEARCH_ATTRIBUTE_REGISTRATIONS.flatMap(({ name, cliType }) => [
+    '--search-attribute',
+    `${name}=${cliType}`,
+  ]);
+  const ui = options.withUi
+    ? ['--ui-ip', '127.0.0.1', '--ui-port', String(ports.ui), '--ui-disable-news-fetch']
+    : ['--headless'];
+  const temporal = [temporalExecutable('temporal'), 'server', 'start-dev', '--ip', '127.0.0.1'];
+  const temporalFlags = [
+    '--port',
+    String(ports.temporal),
+    '--db-filename',
+    join(dataDir, 'temporal.db'),
+  ];
+
+  return {
+    temporal: [...temporal, ...temporalFlags, '--log-level', 'warn', ...ui, ...attributes],
+    emulator: tsx('zoom-emulator/server.ts'),
+    worker: tsx('worker/main.ts'),
+    api: tsx('api/server.ts'),
+  } satisfies Record<ProcessName, string[]>;
+}
+
+function spawnLogged(command: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const [executable = '', ...args] = command;
+  const child = spawn(executable, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+
+  return child;
+}
+
+async function waitUntilReady(
+  name: ProcessName,
+  ports: Ports,
+  child: ChildProcess | undefined,
+  logFile: string,
+) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child?.exitCode !== null) throw new Error(`${name} exited during start; see ${logFile}`);
+    if (await isReady(name, ports, logFile)) return;
+    await delay(250);
+  }
+  throw new Error(`${name} did not become ready within 90 s`);
+}
+
+async function isReady(name: ProcessName, ports: Ports, logFile: string): Promise<boolean> {
+  if (name === 'temporal') return namespaceReady(ports.temporal);
+  if (name === 'emulator') return answers(`http://127.0.0.1:${ports.emulator}/_control/clock`);
+  if (name === 'api') return answers(`http://127.0.0.1:${ports.api}/healthz`);
+  // The worker has no port; it is ready once its log says it started polling.
+  return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker started"');
+}
+
+async function namespaceReady(port: number): Promise<boolean> {
+  try {
+    const connection = await Connection.connect({
+      address: `127.0.0.1:${port}`,
+      connectTimeout: 1000,
+    });
+    try {
+      await connection.workflowService.describeNamespace({ namespace: 'default' });
+      return true;
+    } finally {
+      await connection.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const killed = await Promise.race([exited.then(() => true), delay(15_000).then(() => false)]);
+  if (!killed) child.kill('SIGKILL');
+  await exited;
+}
