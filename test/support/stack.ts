@@ -34,6 +34,8 @@ export interface Stack {
   /** Stops one named process (to test crashes) or, without a name, everything. */
   stop(name?: ProcessName): Promise<void>;
   restart(name: ProcessName): Promise<void>;
+  /** The operating-system process id, for measurements such as the worker's memory. */
+  pid(name: ProcessName): number | undefined;
 }
 
 export type ProcessName = 'temporal' | 'emulator' | 'worker' | 'api';
@@ -73,6 +75,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const names = name ? [name] : (['api', 'worker', 'emulator', 'temporal'] as const);
       for (const each of names) await stopProcess(running.get(each));
       if (!name) await connection.close();
+    },
+    pid(name) {
+      return running.get(name)?.pid;
     },
     async restart(name) {
       await stopProcess(running.get(name));

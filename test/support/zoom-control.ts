@@ -55,6 +55,14 @@ export class ZoomControl {
     await this.call('PUT', '/_control/settings', body);
   }
 
+  async now(): Promise<number> {
+    return (await this.call<{ nowMs: number }>('GET', '/_control/clock')).nowMs;
+  }
+
+  async stats(): Promise<EmulatorStats> {
+    return this.call('GET', '/_control/stats');
+  }
+
   async tokens(clientId: string): Promise<IssuedToken[]> {
     return this.call('GET', `/_control/apps/${clientId}/tokens`);
   }
@@ -98,4 +106,12 @@ export interface Coverage {
   }[];
   totalExpiredMs: number;
   totalTokens: number;
+}
+
+export interface EmulatorStats {
+  tokenRequests: number;
+  tokensIssued: number;
+  tokenRefusals: number;
+  apiCalls: number;
+  faultsInjected: number;
 }
