@@ -1,5 +1,6 @@
 import type { ConnectionSummary } from '../store/types.js';
 import type { IntegrationError, IntegrationView } from '../workflows/zoom-integration-workflow.js';
+import { refusalError } from '../workflows/zoom-integration/outcomes.js';
 import type { IntegrationReading } from './integration-gateway.js';
 import type { IntegrationAnswer } from './schemas.js';
 
@@ -21,6 +22,9 @@ export function renderIntegration(
     status: indexed.status,
     ...identity(connection),
     token: tokenAnswer(connection, indexed.tokenExpiresAtMs, null, nowMs),
+    lastError: indexed.cause
+      ? errorAnswer(refusalError({ cause: indexed.cause, missingScopes: [] }, 0))
+      : null,
     source: 'search_attributes',
   };
 }
@@ -76,7 +80,7 @@ function tokenAnswer(
 
   return {
     preview: samePreview,
-    mintedAt: iso(mintedAtMs) ?? iso(expires) ?? '',
+    mintedAt: iso(mintedAtMs),
     expiresAt: iso(expires) ?? '',
     expired: expires <= nowMs,
   };
@@ -84,5 +88,5 @@ function tokenAnswer(
 
 export function errorAnswer(error: IntegrationError) {
   const { atMs, ...rest } = error;
-  return { ...rest, at: iso(atMs) ?? '' };
+  return { ...rest, at: iso(atMs) };
 }

@@ -28,7 +28,11 @@ import {
 } from '../workflows/zoom-integration-workflow.js';
 import { ApiError } from './errors.js';
 
-/** An Update answers within the workflow's budget; the RPC gets a little more, then gives up. */
+/**
+ * An Update answers within the workflow's budget; the RPC gets a little more, then gives up.
+ * Limitation: an Update the server accepted but no worker ran before this deadline (all workers
+ * down) is not withdrawn; it runs when a worker returns, so its effect shows on a later read.
+ */
 const UPDATE_RPC_DEADLINE_MS = UPDATE_ANSWER_BUDGET_MS + 5 * SECOND_MS;
 const QUERY_DEADLINE_MS = 3 * SECOND_MS;
 

@@ -7,7 +7,10 @@ export const eventParams = z
   .object({
     eventId: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, dot, dash, underscore; ≤128'),
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+        'must be 1 to 128 letters, digits, dots, dashes or underscores',
+      ),
   })
   .strict();
 
@@ -41,7 +44,8 @@ const lastErrorSchema = z.object({
   checks: z.array(z.string()),
   missingScopes: z.array(z.string()),
   retryable: z.boolean(),
-  at: z.string(),
+  /** Null when only the search attributes could be read, which do not keep the time. */
+  at: z.string().nullable(),
 });
 
 /** The status of an event's Zoom integration, as organisers and the platform read it. */
@@ -53,7 +57,7 @@ export const integrationAnswer = z.object({
   token: z
     .object({
       preview: z.string().nullable(),
-      mintedAt: z.string(),
+      mintedAt: z.string().nullable(),
       expiresAt: z.string(),
       expired: z.boolean(),
     })

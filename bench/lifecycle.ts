@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { integrationWorkflowId } from '../common/task-queues.js';
-import { getIntegrationStatus } from '../workflows/zoom-integration-workflow.js';
 import { startStack, type Stack } from '../test/support/stack.js';
 import type { ZoomApp } from '../test/support/zoom-control.js';
 
@@ -46,7 +45,7 @@ async function measure(stack: Stack) {
   const failures = await connectAll(stack, apps);
   const connectSeconds = (Date.now() - connectStarted) / 1000;
   log(`connected ${INTEGRATIONS - failures} integrations in ${connectSeconds.toFixed(1)} s`);
-  const baseline = await historyLengths(stack, 20);
+  const baseline = await historyLengths(stack, apps, 20);
   const statsBefore = await stack.zoom.stats();
   const windowStarted = Date.now();
   await sampleWhileRunning(stack);
@@ -69,7 +68,7 @@ async function measure(stack: Stack) {
     appsWithGaps: coverage.apps.filter((app) => app.expiredMs > 0).length,
     mintsPerIntegrationPerTokenLifetime: round(minted / INTEGRATIONS / (windowMs / CYCLE_MS)),
     tokenRefusalsOrFaults: statsAfter.tokenRefusals - statsBefore.tokenRefusals,
-    historyEventsPerCycle: await eventsPerCycle(stack, baseline),
+    historyEventsPerCycle: await eventsPerCycle(stack, apps, baseline),
     workerRssIdleMb: round(idleRssKb / 1024),
     workerRssBusyMb: round(busyRssKb / 1024),
     workerKbPerIntegration: round((busyRssKb - idleRssKb) / INTEGRATIONS),
@@ -124,23 +123,25 @@ async function sampleWhileRunning(stack: Stack): Promise<void> {
   }
 }
 
-/** History length and cycle count of a sample of integrations. */
-async function historyLengths(stack: Stack, sample: number) {
-  const ids = Array.from({ length: Math.min(sample, INTEGRATIONS) }, (_, i) => `bench-${i}`);
+/** History length and tokens minted of a sample of integrations; no worker needs to answer. */
+async function historyLengths(stack: Stack, apps: ZoomApp[], sample: number) {
+  const sampled = apps.slice(0, Math.min(sample, apps.length));
   return Promise.all(
-    ids.map(async (eventId) => {
-      const handle = stack.client.workflow.getHandle(integrationWorkflowId(eventId));
-      const [description, view] = await Promise.all([
+    sampled.map(async (app, index) => {
+      const handle = stack.client.workflow.getHandle(integrationWorkflowId(`bench-${index}`));
+      const [description, tokens] = await Promise.all([
         handle.describe(),
-        handle.query(getIntegrationStatus),
+        stack.zoom.tokens(app.clientId),
       ]);
-      return { eventId, events: description.historyLength, cycles: view.totalCycles };
+      return { events: description.historyLength, cycles: tokens.length };
     }),
   );
 }
 
-async function eventsPerCycle(stack: Stack, baseline: Awaited<ReturnType<typeof historyLengths>>) {
-  const now = await historyLengths(stack, baseline.length);
+type Sample = Awaited<ReturnType<typeof historyLengths>>;
+
+async function eventsPerCycle(stack: Stack, apps: ZoomApp[], baseline: Sample) {
+  const now = await historyLengths(stack, apps, baseline.length);
   const events = now.reduce((sum, entry, i) => sum + entry.events - (baseline[i]?.events ?? 0), 0);
   const cycles = now.reduce((sum, entry, i) => sum + entry.cycles - (baseline[i]?.cycles ?? 0), 0);
 

@@ -2,9 +2,10 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
+const AUTH_TAG_BYTES = 16;
 const FORMAT_VERSION = 'v1';
 
-/** Encrypts and decrypts secrets at rest with AES-256-GCM; ciphertexts name the key that made them. */
+/** Seals secrets at rest with AES-256-GCM; each ciphertext names the key that made it. */
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
@@ -41,7 +42,10 @@ export function createSecretBox(key: Buffer): SecretBox {
 
 function decrypt(key: Buffer, iv: string, tag: string, body: string): string {
   try {
-    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'));
+    // A fixed tag length: without it GCM accepts a shortened tag, which is far easier to forge.
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv, 'base64url'), {
+      authTagLength: AUTH_TAG_BYTES,
+    });
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const plain = Buffer.concat([
       decipher.update(Buffer.from(body, 'base64url')),

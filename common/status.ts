@@ -34,14 +34,16 @@ export const ORGANISER_CHECKS = [
 
 const CAUSE_MESSAGES: Record<RefusalCause, string> = {
   invalid_client:
-    'Zoom refused the Client ID or Client Secret: the secret may have been regenerated or the app deleted.',
+    'Zoom refused the Client ID or Client Secret: ' +
+    'the secret may have been regenerated or the app deleted.',
   account_not_found: 'Zoom does not know this Account ID.',
   app_type_not_enabled: 'The Zoom account has not enabled Server-to-Server OAuth apps.',
   unsupported_grant_type:
     'These credentials belong to a Zoom app that is not a Server-to-Server OAuth app.',
   app_disabled: 'The Zoom app has been deactivated or disabled in the Zoom App Marketplace.',
   scopes_missing:
-    'The Zoom app no longer grants the scopes Greenroom needs; add them to the app or restore the owner’s admin role.',
+    'The Zoom app no longer grants the scopes Greenroom needs; ' +
+    'add them to the app or restore its owner’s admin role.',
   credentials_missing: 'The saved credentials could not be read; save them again.',
 };
 

@@ -129,7 +129,8 @@ function upsertConnection(
     db.prepare(
       `INSERT INTO zoom_connections (event_id, credentials_id, access_token_sealed, token_preview,
          token_fingerprint, scopes, minted_at_ms, expires_at_ms)
-       VALUES (@eventId, @credentialsId, @sealed, @preview, @fingerprint, @scopes, @minted, @expires)
+       VALUES (@eventId, @credentialsId, @sealed, @preview, @fingerprint, @scopes,
+               @minted, @expires)
        ON CONFLICT (event_id) DO UPDATE SET credentials_id = excluded.credentials_id,
          access_token_sealed = excluded.access_token_sealed, token_preview = excluded.token_preview,
          token_fingerprint = excluded.token_fingerprint, scopes = excluded.scopes,

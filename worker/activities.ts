@@ -1,4 +1,4 @@
-import { createIntegrationStoreActivities } from '../activities/store/integration-store-activities.js';
+import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
 import { createTokenActivities } from '../activities/zoom/token-activities.js';
 import { createZoomTokenClient } from '../activities/zoom/token-client.js';
 import { ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';

@@ -98,11 +98,27 @@ const MAX_TOKEN_BODY_BYTES = 64 * 1024;
 
 async function readBody(response: Response): Promise<string> {
   try {
-    const text = await response.text();
-    return text.length > MAX_TOKEN_BODY_BYTES ? text.slice(0, MAX_TOKEN_BODY_BYTES) : text;
+    return await readAtMost(response, MAX_TOKEN_BODY_BYTES);
   } catch (error) {
     throw networkFailure(error);
   }
+}
+
+/** Reads the body up to `limit` bytes and drops the rest unread, however large Zoom sends it. */
+async function readAtMost(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  if (size > limit) await reader.cancel();
+
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
 
 /** Turns Zoom's status and body into a token or a classified error; exported for unit tests. */

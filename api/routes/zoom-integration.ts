@@ -34,11 +34,7 @@ export function zoomIntegrationRoutes(deps: ZoomRouteDependencies): FastifyPlugi
       },
       handler: async (request) => {
         const { eventId } = request.params;
-        const credentialsId = await deps.store.saveCandidateCredentials({
-          eventId,
-          ...request.body,
-        });
-        const answer = await deps.gateway.saveCredentials(eventId, credentialsId);
+        const answer = await saveThroughWorkflow(deps, eventId, request.body);
         return answerOrThrow(deps, eventId, answer);
       },
     });
@@ -98,6 +94,25 @@ function registerAction(
       return answerOrThrow(deps, eventId, answer);
     },
   });
+}
+
+/**
+ * Seals the credentials as a candidate and asks the workflow to validate them. If the workflow
+ * cannot be asked, the candidate is dropped: a late Update then finds no credentials and is
+ * refused, which leaves the integration as it was.
+ */
+async function saveThroughWorkflow(
+  deps: ZoomRouteDependencies,
+  eventId: string,
+  credentials: { accountId: string; clientId: string; clientSecret: string },
+): Promise<ActionAnswer> {
+  const credentialsId = await deps.store.saveCandidateCredentials({ eventId, ...credentials });
+  try {
+    return await deps.gateway.saveCredentials(eventId, credentialsId);
+  } catch (error) {
+    await deps.store.discardCredentials(credentialsId);
+    throw error;
+  }
 }
 
 async function answerOrThrow(

@@ -94,7 +94,7 @@ describe('the Zoom integration over HTTP', () => {
     });
   });
 
-  it('regenerates on demand and keeps the integration when new credentials are refused', async () => {
+  it('regenerates on demand and keeps working when new credentials are refused', async () => {
     const { app, eventId, saved } = await connectedEvent();
     const regenerated = await api('POST', `/events/${eventId}/zoom/token/regenerate`);
     expect(regenerated.body).toMatchObject({ status: 'active', tokensMinted: 2 });

@@ -65,7 +65,7 @@ describe('zoomIntegrationWorkflow', () => {
   });
 
   describe('when the client secret is regenerated in Zoom', () => {
-    it('pauses for the organiser with the cause and checks, then resumes on new credentials', async () => {
+    it('pauses for the organiser with cause and checks, resumes on new credentials', async () => {
       const { env, zoom, store, app, eventId, handle, status } = await connectNewEvent();
       const newSecret = await zoom.regenerateSecret(app.clientId);
       await env.sleep(HOUR_MS);

@@ -17,7 +17,7 @@ export interface TokenSummary {
   expiresAtMs: number;
 }
 
-/** The last failure, phrased for the organiser; `retryable` tells whether Greenroom keeps trying. */
+/** The last failure, for the organiser; `retryable` says whether Greenroom keeps trying. */
 export interface IntegrationError {
   code: ErrorCode;
   message: string;

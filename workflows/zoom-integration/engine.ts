@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import type { IntegrationStoreActivities } from '../../activities/store/integration-store-activities.js';
+import type { IntegrationStoreActivities } from '../../activities/store/integration-store.js';
 import type { TokenActivities } from '../../activities/zoom/token-activities.js';
 import {
   REFUSAL_RECHECK_INITIAL_MS,
@@ -218,7 +218,7 @@ export class IntegrationEngine {
     return { ok: true, view: this.view() };
   }
 
-  /** Runs token work one at a time; answers undefined if the lock was not free before the deadline. */
+  /** Runs token work one at a time; undefined when the lock stayed busy past the deadline. */
   private async exclusively<T>(
     work: () => Promise<T>,
     deadlineMs?: number,

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { RefusalDetails, TransientDetails } from '../../activities/zoom/token-activities.js';
-import { isRetryableFailure } from '../../common/failures.js';
+import { FailureType, isRetryableFailure } from '../../common/failures.js';
 import { describeRefusal, ORGANISER_CHECKS } from '../../common/status.js';
 import type { IntegrationError, TokenSummary } from './definitions.js';
 
@@ -14,7 +14,8 @@ export type MintOutcome =
 export function classifyMintFailure(failure: unknown, nowMs: number): MintOutcome {
   const cause = failure instanceof ActivityFailure ? failure.cause : undefined;
   if (cause instanceof ApplicationFailure && !isRetryableFailure(cause.type ?? undefined)) {
-    return { kind: 'refused', error: refusalError(cause.details?.[0] as RefusalDetails, nowMs) };
+    const details = (cause.details?.[0] as RefusalDetails | undefined) ?? fallbackDetails(cause);
+    return { kind: 'refused', error: refusalError(details, nowMs) };
   }
   const details =
     cause instanceof ApplicationFailure ? (cause.details?.[0] as TransientDetails) : null;
@@ -25,6 +26,13 @@ export function classifyMintFailure(failure: unknown, nowMs: number): MintOutcom
     error: unavailableError(reason, nowMs),
     retryAfterMs: details?.retryAfterMs ?? null,
   };
+}
+
+/** A refusal that lost its details (an older worker, say) still names a cause by its type. */
+function fallbackDetails(failure: ApplicationFailure): RefusalDetails {
+  const cause =
+    failure.type === FailureType.ZoomScopesMissing ? 'scopes_missing' : 'invalid_client';
+  return { cause, missingScopes: [] };
 }
 
 export function refusalError(details: RefusalDetails, nowMs: number): IntegrationError {
@@ -42,7 +50,7 @@ export function refusalError(details: RefusalDetails, nowMs: number): Integratio
 export function unavailableError(reason: string, nowMs: number): IntegrationError {
   return {
     code: 'zoom_unavailable',
-    message: `Zoom is unavailable (${reason.replace(/_/g, ' ')}); Greenroom keeps retrying on its own.`,
+    message: `Zoom is unavailable (${reason.replace(/_/g, ' ')}); Greenroom keeps retrying.`,
     cause: null,
     checks: [],
     missingScopes: [],

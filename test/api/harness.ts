@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
+import { buildApp } from '../../api/app.js';
+import type { IntegrationGateway } from '../../api/integration-gateway.js';
+import { createSecretBox, generateKey } from '../../common/crypto.js';
+import { createSqliteStore } from '../../store/sqlite-store.js';
+import type { IntegrationStore } from '../../store/types.js';
+import type { ActionAnswer, IntegrationView } from '../../workflows/zoom-integration-workflow.js';
+
+export const NOW_MS = Date.parse('2030-06-01T12:00:00Z');
+export const HOUR_MS = 3_600_000;
+export const SECRET = 'Organiser-Client-Secret-7Hq2';
+export const ACCESS_TOKEN = 'minted-access-token-value-Z9k1';
+
+/** A view as the workflow would answer it for an active integration with a fresh token. */
+export function activeView(overrides: Partial<IntegrationView> = {}): IntegrationView {
+  return {
+    eventId: 'evt-1',
+    status: 'active',
+    token: {
+      fingerprint: 'fp',
+      mintedAtMs: NOW_MS - HOUR_MS / 2,
+      expiresAtMs: NOW_MS + HOUR_MS / 2,
+    },
+    lastError: null,
+    mintCount: 1,
+    transientAttempt: 0,
+    recheckAttempt: 0,
+    nextAttemptAtMs: NOW_MS + HOUR_MS / 4,
+    totalCycles: 1,
+    runsCompleted: 0,
+    connected: true,
+    ...overrides,
+  };
+}
+
+/** A gateway that answers what each test says and fails loudly for anything it did not expect. */
+export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): IntegrationGateway {
+  const unexpected = () => Promise.reject(new Error('unexpected gateway call'));
+
+  return { saveCredentials: unexpected, act: unexpected, read: unexpected, ...overrides };
+}
+
+/** Plays the workflow's part on save: mints with the saved credentials and commits the token. */
+export function mintingGateway(store: IntegrationStore): IntegrationGateway {
+  return fakeGateway({
+    async saveCredentials(eventId, credentialsId): Promise<ActionAnswer> {
+      const token = activeView().token;
+      await store.commitToken({
+        eventId,
+        credentialsId,
+        accessToken: ACCESS_TOKEN,
+        mintedAtMs: token?.mintedAtMs ?? 0,
+        expiresAtMs: token?.expiresAtMs ?? 0,
+        scopes: [],
+      });
+      return { ok: true, view: activeView({ eventId }) };
+    },
+  });
+}
+
+export interface ApiFixture {
+  store: IntegrationStore;
+  /** Builds the app over the fixture's store; closed after the test. */
+  app(gateway: IntegrationGateway): Promise<FastifyInstance>;
+}
+
+/** An in-memory store per test and an app built over it, both closed afterwards. */
+export function useApi(): ApiFixture {
+  const apps: FastifyInstance[] = [];
+  const fixture = { store: undefined as unknown as IntegrationStore, app: build };
+
+  async function build(gateway: IntegrationGateway): Promise<FastifyInstance> {
+    const app = await buildApp({ store: fixture.store, gateway, now: () => NOW_MS });
+    apps.push(app);
+
+    return app;
+  }
+
+  beforeEach(() => {
+    fixture.store = createSqliteStore({
+      filename: ':memory:',
+      secretBox: createSecretBox(generateKey()),
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+    await fixture.store.close();
+  });
+
+  return fixture;
+}
+
+export function credentialsPayload(overrides: Record<string, unknown> = {}) {
+  return { accountId: 'acct_1', clientId: 'client_1', clientSecret: SECRET, ...overrides };
+}
