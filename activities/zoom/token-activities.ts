@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { fingerprint } from '../../common/crypto.js';
 import { FailureType } from '../../common/failures.js';
 import { describeRefusal, type RefusalCause } from '../../common/status.js';
@@ -13,6 +13,11 @@ import {
 export interface MintTokenInput {
   eventId: string;
   credentialsId: string;
+  /**
+   * Workflow time when the mint was decided, on the server's clock. Expiry counts from it: never
+   * later than Zoom's receipt, so the margin only grows, and the same clock as the timers.
+   */
+  requestedAtMs: number;
 }
 
 /** What a workflow learns of a minted token: times and a fingerprint, never the token itself. */
@@ -45,9 +50,7 @@ export function createTokenActivities(deps: TokenActivityDependencies) {
     async mintToken(input: MintTokenInput): Promise<MintTokenResult> {
       const credentials = await deps.store.readCredentials(input.credentialsId);
       if (!credentials || credentials.eventId !== input.eventId) throw credentialsMissing();
-      // Expiry counts from when this attempt was scheduled, on the server's clock: never later
-      // than Zoom's receipt, so the margin only grows, and it agrees with the workflow's timers.
-      const mintedAtMs = Context.current().info.currentAttemptScheduledTimestampMs;
+      const mintedAtMs = input.requestedAtMs;
       const minted = await requestOrFail(deps, credentials);
       const expiresAtMs = mintedAtMs + minted.expiresInSeconds * 1000;
       const stored = await deps.store.commitToken({

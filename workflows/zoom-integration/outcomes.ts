@@ -12,7 +12,8 @@ export type MintOutcome =
 
 /** Classifies a failed mint: refusals need the organiser, everything else is Zoom being unwell. */
 export function classifyMintFailure(failure: unknown, nowMs: number): MintOutcome {
-  const cause = failure instanceof ActivityFailure ? failure.cause : undefined;
+  // A local activity's non-retryable failure arrives unwrapped; other failures arrive wrapped.
+  const cause = failure instanceof ActivityFailure ? failure.cause : failure;
   if (cause instanceof ApplicationFailure && !isRetryableFailure(cause.type ?? undefined)) {
     const details = (cause.details?.[0] as RefusalDetails | undefined) ?? fallbackDetails(cause);
     return { kind: 'refused', error: refusalError(details, nowMs) };

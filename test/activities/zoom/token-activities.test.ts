@@ -65,10 +65,7 @@ describe('createTokenActivities', () => {
   beforeEach(async () => {
     store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
     logs = [];
-    env = new MockActivityEnvironment(
-      { currentAttemptScheduledTimestampMs: SCHEDULED_MS },
-      { logger: recordingLogger(logs) },
-    );
+    env = new MockActivityEnvironment({}, { logger: recordingLogger(logs) });
     credentialsId = await store.saveCandidateCredentials({
       eventId: EVENT,
       accountId: 'acct',
@@ -81,14 +78,17 @@ describe('createTokenActivities', () => {
     await store.close();
   });
 
-  function mint(requestToken: RequestToken, input = { eventId: EVENT, credentialsId }) {
+  function mint(
+    requestToken: RequestToken,
+    input = { eventId: EVENT, credentialsId, requestedAtMs: SCHEDULED_MS },
+  ) {
     const activities = createTokenActivities({ store, requestToken });
 
     return env.run((given: typeof input) => activities.mintToken(given), input);
   }
 
   describe('when Zoom mints a token', () => {
-    it('answers the fingerprint and times counted from the scheduled attempt', async () => {
+    it('answers the fingerprint and times counted from when the workflow asked', async () => {
       const result = await mint(() => Promise.resolve(minted()));
 
       expect(result).toStrictEqual({
@@ -188,7 +188,7 @@ describe('createTokenActivities', () => {
     });
 
     it('fails with CredentialsMissing when they belong to another event', async () => {
-      const input = { eventId: 'evt-other', credentialsId };
+      const input = { eventId: 'evt-other', credentialsId, requestedAtMs: SCHEDULED_MS };
       const failure = await failureOf(mint(() => Promise.resolve(minted()), input));
 
       expect(failure.type).toBe(FailureType.CredentialsMissing);

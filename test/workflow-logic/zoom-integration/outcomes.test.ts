@@ -52,6 +52,29 @@ function refusalCases(): void {
     });
   });
 
+  it('answers refused for a local activity refusal that arrives unwrapped', () => {
+    const details = { cause: 'app_disabled', missingScopes: [] };
+    const failure = applicationFailure(FailureType.ZoomCredentialsRefused, details, true);
+
+    expect(classifyMintFailure(failure, NOW_MS)).toMatchObject({
+      kind: 'refused',
+      error: { cause: 'app_disabled', retryable: false },
+    });
+  });
+
+  it('names a cause by type when a refusal lost its details', () => {
+    const failure = ApplicationFailure.create({
+      type: FailureType.ZoomScopesMissing,
+      message: 'no details',
+      nonRetryable: true,
+    });
+
+    expect(classifyMintFailure(failure, NOW_MS)).toMatchObject({
+      kind: 'refused',
+      error: { code: 'zoom_scopes_missing', cause: 'scopes_missing' },
+    });
+  });
+
   it('answers refused with zoom_scopes_missing and the missing scopes', () => {
     const missing = ['meeting:write:meeting:admin'];
     const details = { cause: 'scopes_missing', missingScopes: missing };
