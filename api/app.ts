@@ -7,13 +7,15 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { IntegrationStore } from '../store/types.js';
+import type { GreenroomStore } from '../store/types.js';
 import { installErrorHandling } from './error-handler.js';
 import type { IntegrationGateway } from './integration-gateway.js';
+import { peopleRoutes } from './routes/people.js';
+import { zoomHostRoutes } from './routes/zoom-hosts.js';
 import { zoomIntegrationRoutes } from './routes/zoom-integration.js';
 
 export interface AppDependencies {
-  store: IntegrationStore;
+  store: GreenroomStore;
   gateway: IntegrationGateway;
   /** A pino logger; omitted in tests that want silence. */
   logger?: FastifyBaseLogger;
@@ -40,6 +42,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(
     zoomIntegrationRoutes({ store: deps.store, gateway: deps.gateway, now: deps.now ?? Date.now }),
   );
+  await app.register(peopleRoutes({ store: deps.store }));
+  await app.register(zoomHostRoutes({ store: deps.store, gateway: deps.gateway }));
 
   return app;
 }

@@ -9,6 +9,25 @@ interface RegistryEntry {
 export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'No such route or resource.' },
+  person_email_taken: { status: 409, message: 'A person of this event already has this email.' },
+  zoom_user_not_found: {
+    status: 422,
+    message: 'No such user in the Zoom account; add the user under Zoom’s User Management first.',
+  },
+  zoom_user_not_eligible: {
+    status: 422,
+    message:
+      'The Zoom user must be active and licensed; fix it under Zoom’s User Management first.',
+  },
+  host_capacity_exceeded: {
+    status: 422,
+    message: 'The expected attendees exceed what this Zoom user can host.',
+  },
+  host_not_found: { status: 404, message: 'No such Zoom host for this event.' },
+  host_in_use: {
+    status: 409,
+    message: 'Sessions stream through this host; reassign them to another host first.',
+  },
   not_connected: {
     status: 409,
     message: 'Zoom is not connected for this event; save credentials first.',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
@@ -14,7 +15,14 @@ import {
 } from '../common/search-attributes.js';
 import type { IntegrationStatus, RefusalCause } from '../common/status.js';
 import { INTEGRATION_TASK_QUEUE, integrationWorkflowId } from '../common/task-queues.js';
+import { removeHostWorkflow } from '../workflows/remove-host-workflow.js';
+import { hostError, hostInUse } from '../workflows/hosts/host-errors.js';
 import {
+  addHost,
+  removeHost,
+  type AddHostRequest,
+  type HostAnswer,
+  type RemoveHostAnswer,
   disableIntegration,
   disconnectIntegration,
   enableIntegration,
@@ -53,6 +61,8 @@ export type IntegrationAction = 'regenerate' | 'disable' | 'enable' | 'disconnec
 /** The API's only door to Temporal: starts, updates and reads event integration workflows. */
 export interface IntegrationGateway {
   saveCredentials(eventId: string, credentialsId: string): Promise<ActionAnswer>;
+  addHost(eventId: string, request: AddHostRequest): Promise<HostAnswer>;
+  removeHost(eventId: string, hostId: string): Promise<RemoveHostAnswer>;
   act(eventId: string, action: IntegrationAction): Promise<ActionAnswer>;
   read(eventId: string): Promise<IntegrationReading>;
 }
@@ -89,10 +99,49 @@ export function createIntegrationGateway(
         ),
       );
     },
+    async addHost(eventId, request) {
+      const handle = await runningHandle(client, eventId);
+      return withTemporal(() =>
+        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
+          handle.executeUpdate(addHost, { args: [request] }),
+        ),
+      );
+    },
+    async removeHost(eventId, hostId) {
+      // Removing needs no token, so it works on an event whose integration is gone, too.
+      const handle = await runningHandle(client, eventId).catch(() => null);
+      if (!handle) return removeWithoutIntegration(client, eventId, hostId);
+      return withTemporal(() =>
+        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
+          handle.executeUpdate(removeHost, { args: [{ hostId }] }),
+        ),
+      );
+    },
     async read(eventId) {
       return withTemporal(() => readIntegration(client, eventId));
     },
   };
+}
+
+async function removeWithoutIntegration(
+  client: Client,
+  eventId: string,
+  hostId: string,
+): Promise<RemoveHostAnswer> {
+  const removal = await withTemporal(() =>
+    client.workflow.execute(removeHostWorkflow, {
+      workflowId: `remove-host:${eventId}:${hostId}:${randomUUID()}`,
+      taskQueue: INTEGRATION_TASK_QUEUE,
+      args: [{ eventId, hostId }],
+    }),
+  );
+  if (removal.removed) return { ok: true };
+  const nowMs = Date.now();
+  if (removal.reason === 'not_found') {
+    return { ok: false, error: hostError('host_not_found', 'No such Zoom host.', nowMs) };
+  }
+
+  return { ok: false, error: hostInUse(removal.sessions, nowMs) };
 }
 
 function startOperation(eventId: string, settings: IntegrationSettings) {

@@ -76,3 +76,56 @@ export const errorAnswer = z.object({
     details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
+
+const name = (label: string) => z.string().trim().min(1, `${label} is required`).max(100);
+
+/** A person of an event. */
+export const personBody = z
+  .object({
+    firstName: name('firstName'),
+    lastName: name('lastName'),
+    email: z.email('email must be an email address').max(254),
+  })
+  .strict();
+
+export const personAnswer = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  createdAt: z.string(),
+});
+
+export const personParams = eventParams.extend({ personId: z.string().min(1).max(100) }).strict();
+
+/** A Zoom host to add: a licensed user of the event's Zoom account. */
+export const addHostBody = personBody
+  .extend({ expectedAttendees: z.number().int().min(1).max(1_000_000) })
+  .strict();
+
+export const hostParams = eventParams
+  .extend({ hostId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a Zoom user id') })
+  .strict();
+
+export const hostAnswer = z.object({
+  hostId: z.string(),
+  eventId: z.string(),
+  personId: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  zoomState: z.enum(['licensed', 'unlicensed', 'deactivated', 'deleted']),
+  expectedAttendees: z.number().int(),
+  capacity: z.number().int(),
+  webinarCapacity: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const pageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(100).optional(),
+  })
+  .strict();

@@ -4,6 +4,12 @@
  */
 export const ERROR_CODES = [
   'validation_failed',
+  'person_email_taken',
+  'zoom_user_not_found',
+  'zoom_user_not_eligible',
+  'host_capacity_exceeded',
+  'host_not_found',
+  'host_in_use',
   'not_found',
   'not_connected',
   'integration_disabled',

@@ -11,6 +11,10 @@ export const FailureType = {
   ZoomUnavailable: 'ZoomUnavailable',
   /** Zoom rate-limited the call; the failure carries how long to wait when Zoom said. */
   ZoomRateLimited: 'ZoomRateLimited',
+  /** Zoom answered 401/124 to an API call: the token expired or was revoked under us. */
+  ZoomTokenRejected: 'ZoomTokenRejected',
+  /** The event has no stored token to call Zoom with. */
+  TokenUnavailable: 'TokenUnavailable',
   /** The stored credentials a workflow referenced are gone, e.g. erased by a disconnect. */
   CredentialsMissing: 'CredentialsMissing',
 } as const;
@@ -20,6 +24,8 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.ZoomCredentialsRefused,
   FailureType.ZoomScopesMissing,
   FailureType.CredentialsMissing,
+  FailureType.ZoomTokenRejected,
+  FailureType.TokenUnavailable,
 ];
 
 export function isRetryableFailure(type: string | undefined): boolean {

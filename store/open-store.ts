@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Config } from '../common/config.js';
 import type { SecretBox } from '../common/crypto.js';
 import { createSqliteStore } from './sqlite-store.js';
-import type { IntegrationStore } from './types.js';
+import type { GreenroomStore } from './types.js';
 
 /** Opens the configured store: the SQLite file in the data folder on the embedded default. */
-export function openStore(config: Config, secretBox: SecretBox): IntegrationStore {
+export function openStore(config: Config, secretBox: SecretBox): GreenroomStore {
   mkdirSync(config.GREENROOM_DATA_DIR, { recursive: true, mode: 0o700 });
 
   return createSqliteStore({

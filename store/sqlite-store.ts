@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
+import { createSqliteHostStore } from './sqlite-host-store.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
-  IntegrationStore,
+  GreenroomStore,
   StoredCredentials,
   StoredToken,
   TokenInput,
@@ -38,7 +39,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite store: one file, WAL mode so the API and workers can share it across processes. */
-export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore {
+export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
   const db = new Database(options.filename);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -48,6 +49,7 @@ export function createSqliteStore(options: SqliteStoreOptions): IntegrationStore
   const now = options.now ?? Date.now;
 
   return {
+    ...createSqliteHostStore(db, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },

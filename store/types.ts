@@ -59,3 +59,86 @@ export interface IntegrationStore {
   eraseEvent(eventId: string): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface Person {
+  id: string;
+  eventId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  createdAtMs: number;
+}
+
+export interface PersonInput {
+  eventId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+/** Zoom's view of a host: licensed and active, or what happened to it since. */
+export type ZoomHostState = 'licensed' | 'unlicensed' | 'deactivated' | 'deleted';
+
+export interface ZoomHost {
+  eventId: string;
+  /** Zoom's user id: the host's key. */
+  hostId: string;
+  personId: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  zoomState: ZoomHostState;
+  expectedAttendees: number;
+  capacity: number;
+  webinarCapacity: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** What an add-host child commits once Zoom confirmed the user, its licence and capacity. */
+export interface HostInput {
+  eventId: string;
+  hostId: string;
+  /** Zoom's canonical email, used to match a person of the event. */
+  email: string;
+  firstName: string;
+  lastName: string;
+  expectedAttendees: number;
+  capacity: number;
+  webinarCapacity: number;
+  /** Names to create the person with when no person of the event has this email. */
+  personNames: { firstName: string; lastName: string };
+}
+
+export interface SessionRef {
+  id: string;
+  title: string;
+}
+
+export type HostRemoval =
+  | { removed: true }
+  | { removed: false; reason: 'not_found' }
+  | { removed: false; reason: 'mapped'; sessions: SessionRef[] };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** People, Zoom hosts and the sessions that map them. */
+export interface HostStore {
+  createPerson(input: PersonInput): Promise<Person | 'duplicate'>;
+  listPeople(eventId: string): Promise<Person[]>;
+  readPerson(eventId: string, personId: string): Promise<Person | null>;
+  /** Adds the host, matching or creating its person, in one transaction; repeats are no-ops. */
+  commitHost(input: HostInput): Promise<{ host: ZoomHost; created: boolean }>;
+  readHost(eventId: string, hostId: string): Promise<ZoomHost | null>;
+  listHosts(eventId: string, limit: number, cursor: string | null): Promise<Page<ZoomHost>>;
+  /** Removes the host unless a session maps it; one statement, so no assignment can slip in. */
+  removeHost(eventId: string, hostId: string): Promise<HostRemoval>;
+  createSession(eventId: string, title: string): Promise<SessionRef>;
+  /** Maps the session to a licensed host; false when that host is gone or not licensed. */
+  assignSessionHost(eventId: string, sessionId: string, hostId: string | null): Promise<boolean>;
+}
+
+export type GreenroomStore = IntegrationStore & HostStore;

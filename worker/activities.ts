@@ -1,12 +1,15 @@
 import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
+import { createZoomApiClient } from '../activities/zoom/api-client.js';
+import { createHostActivities } from '../activities/zoom/host-activities.js';
 import { createTokenActivities } from '../activities/zoom/token-activities.js';
 import { createZoomTokenClient } from '../activities/zoom/token-client.js';
 import { ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
-import type { IntegrationStore } from '../store/types.js';
+import type { GreenroomStore } from '../store/types.js';
 
 export interface ActivityWiring {
-  store: IntegrationStore;
+  store: GreenroomStore;
   zoomOauthUrl: string;
+  zoomApiUrl: string;
   /** Replaceable so tests can keep the emulator's clock in step with the workflow's. */
   fetch?: typeof fetch;
 }
@@ -19,8 +22,15 @@ export function buildActivities(wiring: ActivityWiring) {
     fetch: wiring.fetch,
   });
 
+  const zoomGet = createZoomApiClient({
+    apiUrl: wiring.zoomApiUrl,
+    timeoutMs: ZOOM_HTTP_TIMEOUT_MS,
+    fetch: wiring.fetch,
+  });
+
   return {
     ...createTokenActivities({ store: wiring.store, requestToken }),
+    ...createHostActivities({ store: wiring.store, zoomGet }),
     ...createIntegrationStoreActivities({ store: wiring.store }),
   };
 }

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: INTEGRATION_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: buildActivities({ store, zoomOauthUrl: config.ZOOM_OAUTH_URL }),
+    activities: buildActivities({
+      store,
+      zoomOauthUrl: config.ZOOM_OAUTH_URL,
+      zoomApiUrl: config.ZOOM_API_URL,
+    }),
   });
   logger.info(
     { taskQueue: INTEGRATION_TASK_QUEUE, address: config.TEMPORAL_ADDRESS },

@@ -1,2 +1,4 @@
 // The worker bundles this file: every workflow type Greenroom runs is exported here.
+export { addHostWorkflow } from './add-host-workflow.js';
+export { removeHostWorkflow } from './remove-host-workflow.js';
 export { zoomIntegrationWorkflow } from './zoom-integration-workflow.js';

@@ -1,16 +1,20 @@
 import * as wf from '@temporalio/workflow';
 import {
+  addHost,
+  removeHost,
   disableIntegration,
   disconnectIntegration,
   enableIntegration,
   getIntegrationStatus,
   regenerateToken,
   saveCredentials,
+  type AddHostRequest,
   type IntegrationState,
   type IntegrationView,
   type ZoomIntegrationInput,
 } from './zoom-integration/definitions.js';
 import { IntegrationEngine } from './zoom-integration/engine.js';
+import { addHostThroughChild, removeHostThroughChild } from './zoom-integration/host-actions.js';
 import { publishStatus } from './zoom-integration/publish.js';
 
 export * from './zoom-integration/definitions.js';
@@ -77,6 +81,20 @@ function installHandlers(engine: IntegrationEngine): void {
   wf.setHandler(disableIntegration, () => engine.disable());
   wf.setHandler(enableIntegration, () => engine.enable());
   wf.setHandler(disconnectIntegration, () => engine.disconnect());
+  wf.setHandler(addHost, (request) => addHostThroughChild(engine, request), {
+    validator: validateAddHost,
+  });
+  wf.setHandler(removeHost, ({ hostId }) => removeHostThroughChild(engine, hostId));
+}
+
+/** Rejects malformed requests before they enter history; the API validates the same first. */
+function validateAddHost(request: AddHostRequest): void {
+  if (typeof request.email !== 'string' || !request.email.includes('@')) {
+    throw new Error('email must be an email address');
+  }
+  if (!Number.isInteger(request.expectedAttendees) || request.expectedAttendees < 1) {
+    throw new Error('expectedAttendees must be a positive integer');
+  }
 }
 
 /** Sleeps until token work is due; answers false when a handler changed the plan first. */

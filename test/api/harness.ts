@@ -4,7 +4,7 @@ import { buildApp } from '../../api/app.js';
 import type { IntegrationGateway } from '../../api/integration-gateway.js';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
-import type { IntegrationStore } from '../../store/types.js';
+import type { GreenroomStore } from '../../store/types.js';
 import type { ActionAnswer, IntegrationView } from '../../workflows/zoom-integration-workflow.js';
 
 export const NOW_MS = Date.parse('2030-06-01T12:00:00Z');
@@ -38,11 +38,18 @@ export function activeView(overrides: Partial<IntegrationView> = {}): Integratio
 export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): IntegrationGateway {
   const unexpected = () => Promise.reject(new Error('unexpected gateway call'));
 
-  return { saveCredentials: unexpected, act: unexpected, read: unexpected, ...overrides };
+  return {
+    saveCredentials: unexpected,
+    act: unexpected,
+    read: unexpected,
+    addHost: unexpected,
+    removeHost: unexpected,
+    ...overrides,
+  };
 }
 
 /** Plays the workflow's part on save: mints with the saved credentials and commits the token. */
-export function mintingGateway(store: IntegrationStore): IntegrationGateway {
+export function mintingGateway(store: GreenroomStore): IntegrationGateway {
   return fakeGateway({
     async saveCredentials(eventId, credentialsId): Promise<ActionAnswer> {
       const token = activeView().token;
@@ -60,7 +67,7 @@ export function mintingGateway(store: IntegrationStore): IntegrationGateway {
 }
 
 export interface ApiFixture {
-  store: IntegrationStore;
+  store: GreenroomStore;
   /** Builds the app over the fixture's store; closed after the test. */
   app(gateway: IntegrationGateway): Promise<FastifyInstance>;
 }
@@ -68,7 +75,7 @@ export interface ApiFixture {
 /** An in-memory store per test and an app built over it, both closed afterwards. */
 export function useApi(): ApiFixture {
   const apps: FastifyInstance[] = [];
-  const fixture = { store: undefined as unknown as IntegrationStore, app: build };
+  const fixture = { store: undefined as unknown as GreenroomStore, app: build };
 
   async function build(gateway: IntegrationGateway): Promise<FastifyInstance> {
     const app = await buildApp({ store: fixture.store, gateway, now: () => NOW_MS });

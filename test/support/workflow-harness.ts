@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto';
 import { MINUTE_MS } from '../../common/durations.js';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
-import type { IntegrationStore } from '../../store/types.js';
+import type { GreenroomStore } from '../../store/types.js';
 import { INTEGRATION_TASK_QUEUE } from '../../common/task-queues.js';
 import { buildActivities } from '../../worker/activities.js';
 import { WORKFLOWS_PATH } from '../../worker/workflows-path.js';
@@ -31,7 +31,7 @@ function quietLogger() {
 export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
   zoom: ZoomControl;
-  store: IntegrationStore;
+  store: GreenroomStore;
   emulator: FastifyInstance;
   close(): Promise<void>;
 }
@@ -54,6 +54,7 @@ export async function startTimeSkippingHarness(): Promise<TimeSkippingHarness> {
   const activities = buildActivities({
     store,
     zoomOauthUrl: `${address}/oauth/token`,
+    zoomApiUrl: `${address}/v2`,
     fetch: clockFollowingFetch(env, zoom),
   });
 

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ErrorCode } from '../../common/error-codes.js';
 import type { IntegrationStatus, RefusalCause } from '../../common/status.js';
+import type { ZoomHost } from '../../store/types.js';
 
 /** Tunables of one integration, fixed by the API when it starts the workflow. */
 export interface IntegrationSettings {
@@ -26,6 +27,8 @@ export interface IntegrationError {
   missingScopes: string[];
   retryable: boolean;
   atMs: number;
+  /** Facts the organiser needs to act, such as the sessions that block a host's removal. */
+  details?: Record<string, unknown>;
 }
 
 /** The whole state of an integration; carried across continue-as-new. */
@@ -67,3 +70,21 @@ export const regenerateToken = defineUpdate<ActionAnswer, []>('regenerateToken')
 export const disableIntegration = defineUpdate<ActionAnswer, []>('disableIntegration');
 export const enableIntegration = defineUpdate<ActionAnswer, []>('enableIntegration');
 export const disconnectIntegration = defineUpdate<ActionAnswer, []>('disconnectIntegration');
+
+/** What an organiser gives to add a Zoom host to the event. */
+export interface AddHostRequest {
+  firstName: string;
+  lastName: string;
+  email: string;
+  expectedAttendees: number;
+}
+
+export type HostAnswer =
+  { ok: true; host: ZoomHost; created: boolean } | { ok: false; error: IntegrationError };
+
+export type RemoveHostAnswer = { ok: true } | { ok: false; error: IntegrationError };
+
+/** Runs an add-host child once Zoom can be called; answers the host or why it was refused. */
+export const addHost = defineUpdate<HostAnswer, [AddHostRequest]>('addHost');
+/** Runs a remove-host child; needs no token, as removing calls no Zoom API. */
+export const removeHost = defineUpdate<RemoveHostAnswer, [{ hostId: string }]>('removeHost');

@@ -17,7 +17,14 @@ import type {
   IntegrationView,
   TokenSummary,
 } from './definitions.js';
-import { busyError, classifyMintFailure, disabledError, type MintOutcome } from './outcomes.js';
+import {
+  busyError,
+  classifyMintFailure,
+  disabledError,
+  tokenExpiredError,
+  unavailableError,
+  type MintOutcome,
+} from './outcomes.js';
 import { publishStatus } from './publish.js';
 import { backoffMs, refreshAtMs } from './schedule.js';
 
@@ -65,6 +72,18 @@ export class IntegrationEngine {
     if (status === 'active') return token ? refreshAtMs(token, this.settings.refreshMarginMs) : 0;
 
     return this.state.nextAttemptAtMs ?? 0;
+  }
+
+  /** Why Zoom cannot be called for the event now, or null while a valid token exists. */
+  zoomBlocker(): IntegrationError | null {
+    const nowMs = Date.now();
+    const { status, token } = this.state;
+    if (status === 'disabled') return disabledError(nowMs);
+    if (status !== 'needs_organiser' && token && token.expiresAtMs > nowMs) return null;
+    // Zoom being down is not the organiser's to fix; a refused or lapsed token is.
+    if (status === 'degraded') return unavailableError('unreachable', nowMs);
+
+    return tokenExpiredError(nowMs);
   }
 
   /** The scheduled step: regenerate, retry or re-check, unless a handler already did it. */

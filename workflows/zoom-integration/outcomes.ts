@@ -78,3 +78,17 @@ export function busyError(nowMs: number): IntegrationError {
     message: 'Zoom is slow to answer a token request already under way; try again in a moment.',
   };
 }
+
+export function tokenExpiredError(nowMs: number): IntegrationError {
+  return {
+    code: 'token_expired',
+    message:
+      'The Zoom access token has expired or was refused; regenerate it (or save new ' +
+      'credentials), then try again. Nothing was changed.',
+    cause: null,
+    checks: [],
+    missingScopes: [],
+    retryable: false,
+    atMs: nowMs,
+  };
+}

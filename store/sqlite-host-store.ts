@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type {
+  HostInput,
+  HostRemoval,
+  HostStore,
+  Page,
+  Person,
+  PersonInput,
+  SessionRef,
+  ZoomHost,
+} from './types.js';
+
+interface PersonRow {
+  id: string;
+  event_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  created_at_ms: number;
+}
+
+interface HostRow {
+  event_id: string;
+  zoom_user_id: string;
+  person_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  zoom_state: ZoomHost['zoomState'];
+  expected_attendees: number;
+  capacity: number;
+  webinar_capacity: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+/** Emails are compared whatever their case (product rule 6). */
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+/** The people, hosts and session mappings of the SQLite store, over an open database. */
+export function createSqliteHostStore(db: Database.Database, now: () => number): HostStore {
+  return {
+    createPerson: (input) => Promise.resolve(insertPerson(db, input, now())),
+    listPeople: (eventId) => Promise.resolve(selectPeople(db, eventId)),
+    readPerson: (eventId, personId) => Promise.resolve(selectPerson(db, eventId, personId)),
+    commitHost: (input) => Promise.resolve(upsertHost(db, input, now())),
+    readHost: (eventId, hostId) => Promise.resolve(selectHost(db, eventId, hostId)),
+    listHosts: (eventId, limit, cursor) => Promise.resolve(pageHosts(db, eventId, limit, cursor)),
+    removeHost: (eventId, hostId) => Promise.resolve(deleteHost(db, eventId, hostId)),
+    createSession: (eventId, title) => Promise.resolve(insertSession(db, eventId, title, now())),
+    assignSessionHost: (eventId, sessionId, hostId) =>
+      Promise.resolve(updateSessionHost(db, eventId, sessionId, hostId)),
+  };
+}
+
+function insertPerson(db: Database.Database, input: PersonInput, nowMs: number) {
+  const id = `person_${randomUUID()}`;
+  const result = db
+    .prepare(
+      `INSERT INTO people (id, event_id, first_name, last_name, email, email_key, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, email_key) DO NOTHING`,
+    )
+    .run(
+      id,
+      input.eventId,
+      input.firstName,
+      input.lastName,
+      input.email,
+      emailKey(input.email),
+      nowMs,
+    );
+  if (result.changes === 0) return 'duplicate' as const;
+
+  return { id, ...input, createdAtMs: nowMs };
+}
+
+function toPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    createdAtMs: row.created_at_ms,
+  };
+}
+
+function selectPeople(db: Database.Database, eventId: string): Person[] {
+  return db
+    .prepare<[string], PersonRow>(
+      'SELECT * FROM people WHERE event_id = ? ORDER BY created_at_ms, id',
+    )
+    .all(eventId)
+    .map(toPerson);
+}
+
+function selectPerson(db: Database.Database, eventId: string, personId: string): Person | null {
+  const row = db
+    .prepare<[string, string], PersonRow>('SELECT * FROM people WHERE event_id = ? AND id = ?')
+    .get(eventId, personId);
+
+  return row ? toPerson(row) : null;
+}
+
+function toHost(row: HostRow): ZoomHost {
+  return {
+    eventId: row.event_id,
+    hostId: row.zoom_user_id,
+    personId: row.person_id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    zoomState: row.zoom_state,
+    expectedAttendees: row.expected_attendees,
+    capacity: row.capacity,
+    webinarCapacity: row.webinar_capacity,
+    createdAtMs: row.created_at_ms,
+    updatedAtMs: row.updated_at_ms,
+  };
+}
+
+function selectHost(db: Database.Database, eventId: string, hostId: string): ZoomHost | null {
+  const row = db
+    .prepare<[string, string], HostRow>(
+      'SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?',
+    )
+    .get(eventId, hostId);
+
+  return row ? toHost(row) : null;
+}
+
+/** Matches the person by email or creates one, then adds the host; a known host is returned. */
+function upsertHost(db: Database.Database, input: HostInput, nowMs: number) {
+  return db.transaction(() => {
+    const existing = selectHost(db, input.eventId, input.hostId);
+    if (existing) return { host: existing, created: false };
+    const personId = matchOrCreatePerson(db, input, nowMs);
+    db.prepare(
+      `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
+         zoom_state, expected_attendees, capacity, webinar_capacity, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, 'licensed', ?, ?, ?, ?, ?)`,
+    ).run(
+      input.eventId,
+      input.hostId,
+      personId,
+      input.email,
+      input.firstName,
+      input.lastName,
+      input.expectedAttendees,
+      input.capacity,
+      input.webinarCapacity,
+      nowMs,
+      nowMs,
+    );
+    return { host: selectHost(db, input.eventId, input.hostId) as ZoomHost, created: true };
+  })();
+}
+
+function matchOrCreatePerson(db: Database.Database, input: HostInput, nowMs: number): string {
+  const found = db
+    .prepare<[string, string], { id: string }>(
+      'SELECT id FROM people WHERE event_id = ? AND email_key = ?',
+    )
+    .get(input.eventId, emailKey(input.email));
+  if (found) return found.id;
+  const person = insertPerson(
+    db,
+    { eventId: input.eventId, email: input.email, ...input.personNames },
+    nowMs,
+  );
+
+  return person === 'duplicate' ? '' : person.id;
+}
+
+function pageHosts(
+  db: Database.Database,
+  eventId: string,
+  limit: number,
+  cursor: string | null,
+): Page<ZoomHost> {
+  const rows = db
+    .prepare<[string, string, number], HostRow>(
+      `SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id > ?
+        ORDER BY zoom_user_id LIMIT ?`,
+    )
+    .all(eventId, cursor ?? '', limit + 1);
+  const items = rows.slice(0, limit).map(toHost);
+  const last = items.at(-1);
+
+  return { items, nextCursor: rows.length > limit && last ? last.hostId : null };
+}
+
+/**
+ * One DELETE guarded by NOT EXISTS: SQLite runs it atomically, so a session assigned at the same
+ * moment either lands first (and blocks this) or finds the host gone (and fails itself).
+ */
+function deleteHost(db: Database.Database, eventId: string, hostId: string): HostRemoval {
+  const result = db
+    .prepare(
+      `DELETE FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?
+         AND NOT EXISTS (SELECT 1 FROM sessions WHERE event_id = ? AND zoom_host_id = ?)`,
+    )
+    .run(eventId, hostId, eventId, hostId);
+  if (result.changes === 1) return { removed: true };
+  if (!selectHost(db, eventId, hostId)) return { removed: false, reason: 'not_found' };
+
+  return { removed: false, reason: 'mapped', sessions: sessionsOf(db, eventId, hostId) };
+}
+
+function sessionsOf(db: Database.Database, eventId: string, hostId: string): SessionRef[] {
+  return db
+    .prepare<[string, string], SessionRef>(
+      'SELECT id, title FROM sessions WHERE event_id = ? AND zoom_host_id = ? ORDER BY id',
+    )
+    .all(eventId, hostId);
+}
+
+function insertSession(db: Database.Database, eventId: string, title: string, nowMs: number) {
+  const id = `session_${randomUUID()}`;
+  db.prepare('INSERT INTO sessions (id, event_id, title, created_at_ms) VALUES (?, ?, ?, ?)').run(
+    id,
+    eventId,
+    title,
+    nowMs,
+  );
+
+  return { id, title };
+}
+
+/** One guarded UPDATE: the host must exist and be licensed at the instant the row changes. */
+function updateSessionHost(
+  db: Database.Database,
+  eventId: string,
+  sessionId: string,
+  hostId: string | null,
+): boolean {
+  const result = db
+    .prepare(
+      `UPDATE sessions SET zoom_host_id = ?
+        WHERE id = ? AND event_id = ?
+          AND (? IS NULL OR EXISTS (SELECT 1 FROM zoom_hosts WHERE event_id = ?
+                                    AND zoom_user_id = ? AND zoom_state = 'licensed'))`,
+    )
+    .run(hostId, sessionId, eventId, hostId, eventId, hostId);
+
+  return result.changes === 1;
+}

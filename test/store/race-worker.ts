@@ -1,0 +1,32 @@
+// One side of the remove-versus-assign race: its own connection to the shared SQLite file.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createSecretBox } from '../../common/crypto.js';
+import { createSqliteStore } from '../../store/sqlite-store.js';
+
+interface RaceData {
+  filename: string;
+  key: string;
+  role: 'remove' | 'assign';
+  barrier: SharedArrayBuffer;
+  rounds: { eventId: string; hostId: string; sessionId: string }[];
+}
+
+const data = workerData as RaceData;
+const store = createSqliteStore({
+  filename: data.filename,
+  secretBox: createSecretBox(Buffer.from(data.key, 'base64')),
+});
+const gate = new Int32Array(data.barrier);
+const outcomes: boolean[] = [];
+for (const [index, round] of data.rounds.entries()) {
+  // Both sides wait for the same signal, so each pair of statements really starts together.
+  Atomics.wait(gate, 0, index);
+  if (data.role === 'remove') {
+    outcomes.push((await store.removeHost(round.eventId, round.hostId)).removed);
+  } else {
+    outcomes.push(await store.assignSessionHost(round.eventId, round.sessionId, round.hostId));
+  }
+  Atomics.add(gate, 1, 1);
+}
+await store.close();
+parentPort?.postMessage(outcomes);

@@ -1,0 +1,83 @@
+import * as wf from '@temporalio/workflow';
+import type { HostActivities } from '../activities/zoom/host-activities.js';
+import { FailureType } from '../common/failures.js';
+import type { ZoomHost } from '../store/types.js';
+import { hostError, userRefusal } from './hosts/host-errors.js';
+import type { IntegrationError } from './zoom-integration/definitions.js';
+
+export interface AddHostInput {
+  eventId: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  expectedAttendees: number;
+}
+
+export type AddHostOutcome =
+  | { kind: 'added'; host: ZoomHost; created: boolean }
+  | { kind: 'refused'; error: IntegrationError }
+  | { kind: 'token_rejected' };
+
+const zoom = wf.proxyActivities<HostActivities>({
+  startToCloseTimeout: '12 seconds',
+  // Bounded: an organiser waits for this answer; Zoom's Retry-After overrides the interval.
+  retry: {
+    maximumAttempts: 3,
+    initialInterval: '1 second',
+    nonRetryableErrorTypes: [FailureType.ZoomTokenRejected, FailureType.TokenUnavailable],
+  },
+  summary: 'Check the user and its capacity in Zoom',
+});
+
+const store = wf.proxyActivities<HostActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5 },
+  summary: 'Commit the host and its person in the store',
+});
+
+/** Adds a Zoom host to an event once Zoom confirms the user, its licence and its capacity. */
+export async function addHostWorkflow(input: AddHostInput): Promise<AddHostOutcome> {
+  let check;
+  try {
+    check = await zoom.checkZoomUser(input);
+  } catch (failure) {
+    return zoomFailure(failure);
+  }
+  if (check.kind === 'refused') {
+    const error = userRefusal(
+      check.reason,
+      check.largestCapacity,
+      input.expectedAttendees,
+      Date.now(),
+    );
+    return { kind: 'refused', error };
+  }
+
+  const committed = await store.commitHost({
+    eventId: input.eventId,
+    hostId: check.user.id,
+    email: check.user.email,
+    firstName: check.user.firstName || input.firstName,
+    lastName: check.user.lastName || input.lastName,
+    expectedAttendees: input.expectedAttendees,
+    capacity: check.capacity,
+    webinarCapacity: check.webinarCapacity,
+    personNames: { firstName: input.firstName, lastName: input.lastName },
+  });
+  return { kind: 'added', ...committed };
+}
+
+function zoomFailure(failure: unknown): AddHostOutcome {
+  const cause = failure instanceof wf.ActivityFailure ? failure.cause : undefined;
+  const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
+  if (type === FailureType.ZoomTokenRejected) return { kind: 'token_rejected' };
+  if (type === FailureType.TokenUnavailable) {
+    return { kind: 'refused', error: hostError('token_expired', TOKEN_EXPIRED, Date.now()) };
+  }
+  const message = 'Zoom is unavailable at the moment; try again shortly. Nothing was changed.';
+
+  return { kind: 'refused', error: hostError('zoom_unavailable', message, Date.now()) };
+}
+
+export const TOKEN_EXPIRED =
+  'The Zoom access token has expired; regenerate it, then try again. Nothing was changed.';
