@@ -2,13 +2,19 @@ import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { credentialsPayload, fakeGateway, useApi } from './harness.js';
 
-const ZOOM_ROUTES = [
+const DOCUMENTED_ROUTES = [
   'put /events/{eventId}/zoom/credentials',
   'get /events/{eventId}/zoom',
   'delete /events/{eventId}/zoom',
   'post /events/{eventId}/zoom/token/regenerate',
   'post /events/{eventId}/zoom/disable',
   'post /events/{eventId}/zoom/enable',
+  'get /events/{eventId}/people',
+  'post /events/{eventId}/people',
+  'get /events/{eventId}/people/{personId}',
+  'get /events/{eventId}/zoom/hosts',
+  'post /events/{eventId}/zoom/hosts',
+  'delete /events/{eventId}/zoom/hosts/{hostId}',
 ];
 
 function operations(paths: Record<string, Record<string, unknown>>): string[] {
@@ -56,7 +62,7 @@ describe('buildApp', () => {
   });
 
   describe('when the OpenAPI document is requested', () => {
-    it('lists exactly the six zoom routes', async () => {
+    it('lists exactly the integration, people and host routes', async () => {
       const response = await (
         await api.app(fakeGateway())
       ).inject({ method: 'GET', url: '/docs/json' });
@@ -67,7 +73,7 @@ describe('buildApp', () => {
 
       expect(response.statusCode).toBe(200);
       expect(document.openapi).toMatch(/^3\./);
-      expect(operations(document.paths).sort()).toStrictEqual([...ZOOM_ROUTES].sort());
+      expect(operations(document.paths).sort()).toStrictEqual([...DOCUMENTED_ROUTES].sort());
     });
 
     it('documents the credentials body without an example secret', async () => {

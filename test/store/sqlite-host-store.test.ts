@@ -122,7 +122,7 @@ async function raceRounds(count: number) {
   const filename = join(mkdtempSync(join(tmpdir(), 'greenroom-race-')), 'race.db');
   const key = generateKey();
   const shared = createSqliteStore({ filename, secretBox: createSecretBox(key) });
-  const rounds = [];
+  const rounds: { eventId: string; hostId: string; sessionId: string }[] = [];
   for (let index = 0; index < count; index += 1) {
     const hostId = `host-${index}`;
     await shared.commitHost(hostInput({ hostId, email: `${hostId}@example.com` }));
