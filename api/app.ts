@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { GreenroomStore } from '../store/types.js';
 import { installErrorHandling } from './error-handler.js';
+import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import { peopleRoutes } from './routes/people.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
@@ -30,6 +36,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     requestIdHeader: false,
     genReqId: () => `req_${crypto.randomUUID()}`,
+    // Event ids may be 128 characters; Fastify's default stops path parameters at 100.
+    maxParamLength: 256,
+    // Errors raised before routing (a badly encoded URL) get the one error shape, too.
+    frameworkErrors: (error, request, reply) => answerFrameworkError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -46,6 +56,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(zoomHostRoutes({ store: deps.store, gateway: deps.gateway }));
 
   return app;
+}
+
+function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const body = errorBody('validation_failed', `The request is not valid: ${error.message}`);
+  void reply.status(400).header('x-request-id', request.id).send(body);
 }
 
 async function registerDocs(app: FastifyInstance): Promise<void> {

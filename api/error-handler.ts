@@ -6,7 +6,9 @@ import { ApiError, errorBody, ERROR_REGISTRY } from './errors.js';
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
-      request.log.info({ code: error.code }, 'request refused');
+      if (error.status >= 500)
+        request.log.warn({ code: error.code, err: error.cause }, 'request refused');
+      else request.log.info({ code: error.code }, 'request refused');
       return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

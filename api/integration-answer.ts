@@ -42,7 +42,7 @@ export function fromView(
     status: view.status,
     ...identity(connection),
     token: tokenAnswer(connection, view.token?.expiresAtMs, view.token?.mintedAtMs, nowMs),
-    nextAttemptAt: iso(view.nextAttemptAtMs),
+    nextAttemptAt: iso(view.nextAttemptAtMs ?? view.nextTokenWorkAtMs),
     lastError: view.lastError ? errorAnswer(view.lastError) : null,
     tokensMinted: view.mintCount,
     source: 'workflow',

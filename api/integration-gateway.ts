@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
@@ -81,46 +83,58 @@ export function createIntegrationGateway(
 ): IntegrationGateway {
   return {
     async saveCredentials(eventId, credentialsId) {
-      const startWorkflowOperation = startOperation(eventId, settings);
-      return withTemporal(() =>
-        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
-          client.workflow.executeUpdateWithStart(saveCredentials, {
-            args: [{ credentialsId }],
-            startWorkflowOperation,
-          }),
-        ),
+      // A with-start operation serves one call only, so each attempt builds its own.
+      return sendUpdate(client, () =>
+        client.workflow.executeUpdateWithStart(saveCredentials, {
+          args: [{ credentialsId }],
+          startWorkflowOperation: startOperation(eventId, settings),
+        }),
       );
     },
     async act(eventId, action) {
       const handle = await runningHandle(client, eventId);
-      return withTemporal(() =>
-        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
-          handle.executeUpdate(ACTION_UPDATES[action]),
-        ),
-      );
+      return sendUpdate(client, () => handle.executeUpdate(ACTION_UPDATES[action]));
     },
     async addHost(eventId, request) {
       const handle = await runningHandle(client, eventId);
-      return withTemporal(() =>
-        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
-          handle.executeUpdate(addHost, { args: [request] }),
-        ),
-      );
+      return sendUpdate(client, () => handle.executeUpdate(addHost, { args: [request] }));
     },
     async removeHost(eventId, hostId) {
       // Removing needs no token, so it works on an event whose integration is gone, too.
       const handle = await runningHandle(client, eventId).catch(() => null);
       if (!handle) return removeWithoutIntegration(client, eventId, hostId);
-      return withTemporal(() =>
-        client.withDeadline(Date.now() + UPDATE_RPC_DEADLINE_MS, () =>
-          handle.executeUpdate(removeHost, { args: [{ hostId }] }),
-        ),
-      );
+      return sendUpdate(client, () => handle.executeUpdate(removeHost, { args: [{ hostId }] }));
     },
     async read(eventId) {
       return withTemporal(() => readIntegration(client, eventId));
     },
   };
+}
+
+/**
+ * Sends an Update within the RPC deadline. When many Updates reach one workflow at once, the
+ * server may drop a speculative workflow task and reject the Updates it carried, unapplied;
+ * those are sent again, which is safe because they never ran.
+ */
+async function sendUpdate<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + UPDATE_RPC_DEADLINE_MS;
+  return withTemporal(async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await client.withDeadline(deadline, call);
+      } catch (error) {
+        if (!wasNotProcessed(error) || attempt >= 5 || Date.now() > deadline) throw error;
+        await delay(50 * attempt + Math.random() * 100);
+      }
+    }
+  });
+}
+
+function wasNotProcessed(error: unknown): boolean {
+  if (!(error instanceof WorkflowUpdateFailedError)) return false;
+  const text = `${error.message} ${error.cause instanceof Error ? error.cause.message : ''}`;
+
+  return text.includes("wasn't processed by worker");
 }
 
 async function removeWithoutIntegration(
@@ -210,7 +224,12 @@ async function withTemporal<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (error instanceof WorkflowNotFoundError) throw new ApiError('not_connected');
-    throw new ApiError('workflow_unavailable', undefined, { reason: errorName(error) });
+    const unavailable = new ApiError('workflow_unavailable', undefined, {
+      reason: errorName(error),
+    });
+    // Kept for the log line; the answer shows only the reason's name.
+    unavailable.cause = error;
+    throw unavailable;
   }
 }
 

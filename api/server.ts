@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const app = await buildApp({ store, gateway, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
+  let stopping = false;
   const shutdown = async () => {
+    // Ctrl-C reaches the API both from the terminal and from the start script: close once.
+    if (stopping) return;
+    stopping = true;
     logger.info('api stopping');
     await app.close();
     await connection.close();

@@ -32,7 +32,8 @@ stop_all() {
   done
   echo "stopped"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 wait_for() {
   local what="$1" url="$2" pid="$3"

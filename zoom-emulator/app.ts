@@ -3,7 +3,9 @@ import { createClock } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { FaultQueue } from './faults.js';
 import { TokenLedger } from './ledger.js';
+import { PageTokenStore } from './page-tokens.js';
 import { createSaver, loadSnapshot } from './persistence.js';
+import { RateLimiter } from './rate-limits.js';
 import { apiRoutes } from './routes/api.js';
 import { controlRoutes } from './routes/control.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -56,6 +58,8 @@ function createContext(options: ZoomEmulatorOptions): EmulatorContext {
     state: new EmulatorState(),
     ledger: new TokenLedger(),
     faults: new FaultQueue(),
+    pageTokens: new PageTokenStore(),
+    rateLimiter: new RateLimiter(),
     publicApiUrl: options.publicApiUrl ?? 'http://127.0.0.1:9099',
     defaultTokenTtlSeconds: tokenTtlSeconds,
     settings: defaultSettings(tokenTtlSeconds),

@@ -3,6 +3,8 @@ import type { FaultQueue } from './faults.js';
 import { randomId } from './ids.js';
 import type { TokenLedger } from './ledger.js';
 import type { AccessToken, App } from './model.js';
+import type { PageTokenStore } from './page-tokens.js';
+import type { RateLimiter } from './rate-limits.js';
 import { defaultSettings, type Settings } from './settings.js';
 import type { EmulatorState } from './state.js';
 import { emptyStats, type Stats } from './stats.js';
@@ -13,6 +15,8 @@ export interface EmulatorContext {
   readonly state: EmulatorState;
   readonly ledger: TokenLedger;
   readonly faults: FaultQueue;
+  readonly pageTokens: PageTokenStore;
+  readonly rateLimiter: RateLimiter;
   readonly publicApiUrl: string;
   readonly defaultTokenTtlSeconds: number;
   settings: Settings;
@@ -41,11 +45,16 @@ export function revokeAppTokens(context: EmulatorContext, clientId: string): voi
   context.ledger.revokeLive(clientId, context.clock.now());
 }
 
-/** Forgets everything: records, ledger, faults, counters, settings and clock offset. */
+/**
+ * Forgets everything: records, ledger, faults, page tokens, rate windows, counters, settings and
+ * clock offset.
+ */
 export function resetEmulator(context: EmulatorContext): void {
   context.state.clear();
   context.ledger.clear();
   context.faults.clear();
+  context.pageTokens.expireAll();
+  context.rateLimiter.clear();
   context.clock.reset();
   context.settings = defaultSettings(context.defaultTokenTtlSeconds);
   context.stats = emptyStats();

@@ -59,7 +59,7 @@ export class FaultQueue {
   }
 }
 
-const PER_SECOND_MESSAGE =
+export const PER_SECOND_MESSAGE =
   'You have reached the maximum per-second rate limit for this API. Try again later.';
 const DAILY_MESSAGE =
   'You have reached the maximum daily rate limit for this API. Try again later.';

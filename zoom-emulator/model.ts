@@ -21,6 +21,17 @@ export const appSchema = z.object({
   activated: z.boolean(),
 });
 
+const capacitySchema = z.number().int().min(0).max(1_000_000);
+
+/** The user settings Greenroom reads to decide who can host what. */
+export const userSettingsSchema = z.object({
+  meetingCapacity: capacitySchema,
+  largeMeeting: z.boolean(),
+  largeMeetingCapacity: capacitySchema,
+  webinar: z.boolean(),
+  webinarCapacity: capacitySchema,
+});
+
 export const userSchema = z.object({
   id: z.string().min(1),
   accountId: z.string().min(1),
@@ -29,7 +40,13 @@ export const userSchema = z.object({
   lastName: z.string(),
   type: userTypeSchema,
   status: userStatusSchema,
+  settings: userSettingsSchema,
 });
+
+// State files written before users had settings still load; their users get the defaults.
+const storedUserSchema = userSchema
+  .extend({ settings: userSettingsSchema.optional() })
+  .transform((user) => ({ ...user, settings: user.settings ?? defaultUserSettings(user.type) }));
 
 export const accessTokenSchema = z.object({
   value: z.string().min(1),
@@ -44,13 +61,15 @@ export const snapshotSchema = z.object({
   version: z.literal(1),
   accounts: z.array(accountSchema),
   apps: z.array(appSchema),
-  users: z.array(userSchema),
+  users: z.array(storedUserSchema),
   tokens: z.array(accessTokenSchema),
 });
 
 export type Plan = z.infer<typeof planSchema>;
 export type Account = z.infer<typeof accountSchema>;
 export type App = z.infer<typeof appSchema>;
+export type UserType = z.infer<typeof userTypeSchema>;
+export type UserSettings = z.infer<typeof userSettingsSchema>;
 export type User = z.infer<typeof userSchema>;
 export type AccessToken = z.infer<typeof accessTokenSchema>;
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -59,4 +78,15 @@ export type Snapshot = z.infer<typeof snapshotSchema>;
 export function publicApp(app: App): Omit<App, 'clientSecret'> {
   const { clientId, accountId, type, scopes, activated } = app;
   return { clientId, accountId, type, scopes, activated };
+}
+
+/** What a new user gets: a licence raises the meeting capacity, add-ons start switched off. */
+export function defaultUserSettings(type: UserType): UserSettings {
+  return {
+    meetingCapacity: type === 2 ? 300 : 100,
+    largeMeeting: false,
+    largeMeetingCapacity: 0,
+    webinar: false,
+    webinarCapacity: 0,
+  };
 }

@@ -7,6 +7,8 @@ export const settingsSchema = z.strictObject({
   expiresInOffsetSeconds: z.number().int().min(-3600).max(3600),
   invalidClientStatus: z.union([z.literal(400), z.literal(401)]),
   disabledAppStatus: z.union([z.literal(400), z.literal(401)]),
+  // Benchmarks that measure Greenroom's own throughput switch Zoom's per-second limits off.
+  rateLimits: z.boolean(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -17,6 +19,7 @@ export function defaultSettings(tokenTtlSeconds: number): Settings {
     expiresInOffsetSeconds: 0,
     invalidClientStatus: 400,
     disabledAppStatus: 400,
+    rateLimits: true,
   };
 }
 

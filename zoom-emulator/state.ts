@@ -10,7 +10,9 @@ const EXPIRED_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 export class EmulatorState {
   readonly accounts = new Map<string, Account>();
   readonly apps = new Map<string, App>();
-  readonly users = new Map<string, User>();
+  private readonly users = new Map<string, User>();
+  /** Each account's users in creation order, so listings page stably without sorting. */
+  private readonly usersByAccount = new Map<string, Map<string, User>>();
   private readonly tokens = new Map<string, AccessToken>();
   private readonly tokensByClient = new Map<string, Set<string>>();
   /** Called after every change so persistence can schedule a save. */
@@ -29,9 +31,38 @@ export class EmulatorState {
   }
 
   putUser(user: User): User {
-    this.users.set(user.id, user);
+    this.indexUser(user);
     this.onChange();
     return user;
+  }
+
+  /** Adds many users with one change notification, so bulk seeding stays fast. */
+  putUsers(users: readonly User[]): void {
+    for (const user of users) this.indexUser(user);
+    this.onChange();
+  }
+
+  findUser(id: string): User | undefined {
+    return this.users.get(id);
+  }
+
+  /** Emails are compared without case, as Zoom does. */
+  findUserByEmail(accountId: string, email: string): User | undefined {
+    const wanted = email.toLowerCase();
+    for (const user of this.usersByAccount.get(accountId)?.values() ?? []) {
+      if (user.email.toLowerCase() === wanted) return user;
+    }
+    return undefined;
+  }
+
+  deleteUser(id: string): boolean {
+    const user = this.users.get(id);
+    if (!user) return false;
+
+    this.users.delete(id);
+    this.usersByAccount.get(user.accountId)?.delete(id);
+    this.onChange();
+    return true;
   }
 
   /** Applies a change to an existing account; undefined when there is no such account. */
@@ -54,7 +85,7 @@ export class EmulatorState {
   }
 
   usersOf(accountId: string): User[] {
-    return [...this.users.values()].filter((user) => user.accountId === accountId);
+    return [...(this.usersByAccount.get(accountId)?.values() ?? [])];
   }
 
   addToken(token: AccessToken): void {
@@ -79,6 +110,14 @@ export class EmulatorState {
     this.tokensByClient.delete(clientId);
     this.onChange();
     return values.size;
+  }
+
+  /** Replacing a user keeps its place in its account's order, since Map.set keeps key order. */
+  private indexUser(user: User): void {
+    this.users.set(user.id, user);
+    const ofAccount = this.usersByAccount.get(user.accountId) ?? new Map<string, User>();
+    ofAccount.set(user.id, user);
+    this.usersByAccount.set(user.accountId, ofAccount);
   }
 
   private pruneExpired(clientId: string, expiredBeforeMs: number): void {
@@ -106,7 +145,7 @@ export class EmulatorState {
     this.clear();
     for (const account of snapshot.accounts) this.accounts.set(account.id, account);
     for (const app of snapshot.apps) this.apps.set(app.clientId, app);
-    for (const user of snapshot.users) this.users.set(user.id, user);
+    for (const user of snapshot.users) this.indexUser(user);
     for (const token of snapshot.tokens) this.addToken(token);
   }
 
@@ -114,6 +153,7 @@ export class EmulatorState {
     this.accounts.clear();
     this.apps.clear();
     this.users.clear();
+    this.usersByAccount.clear();
     this.tokens.clear();
     this.tokensByClient.clear();
     this.onChange();

@@ -30,6 +30,7 @@ export function activeView(overrides: Partial<IntegrationView> = {}): Integratio
     totalCycles: 1,
     runsCompleted: 0,
     connected: true,
+    nextTokenWorkAtMs: null,
     ...overrides,
   };
 }

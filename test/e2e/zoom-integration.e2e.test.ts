@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationAnswer } from '../../api/schemas.js';
 import { ORGANISER_CHECKS } from '../../common/status.js';
@@ -12,6 +14,7 @@ import {
   type Evidence,
 } from '../support/secret-scan.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { WORKFLOWS_PATH } from '../../worker/workflows-path.js';
 import type { ZoomApp } from '../support/zoom-control.js';
 
 let stack: Stack;
@@ -50,6 +53,20 @@ async function api(method: string, path: string, body?: unknown): Promise<Answer
   answers.push({ name: `answer ${method} ${path}`, text });
 
   return { status: response.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
+}
+
+/** Credential and connection rows the store keeps for the event, read straight from its file. */
+function storedRows(eventId: string): number {
+  const db = new Database(join(stack.dataDir, 'greenroom.db'), { readonly: true });
+  try {
+    const count = (table: string) =>
+      db
+        .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE event_id = ?`)
+        .get(eventId)?.n ?? 0;
+    return count('zoom_credentials') + count('zoom_connections');
+  } finally {
+    db.close();
+  }
 }
 
 async function newApp(): Promise<ZoomApp> {
@@ -195,6 +212,50 @@ describe('the Zoom integration over HTTP', () => {
     const badId = await api('GET', '/events/%20bad%20id/zoom');
     expect(badId.status).toBe(400);
     expect(badId.body.error?.message).toContain('eventId');
+  });
+
+  it('serialises 20 parallel regenerates and stays healthy and replayable', async () => {
+    const { app, eventId } = await connectedEvent();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => api('POST', `/events/${eventId}/zoom/token/regenerate`)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    // Waiters that arrive during a mint share its token: far fewer mints than requests.
+    const minted = (await stack.zoom.tokens(app.clientId)).length;
+    expect(minted).toBeLessThanOrEqual(1 + 20 / 2);
+    const read = await api('GET', `/events/${eventId}/zoom`);
+    expect(read.body).toMatchObject({ status: 'active', source: 'workflow', tokensMinted: minted });
+    const history = await stack.client.workflow
+      .getHandle(`zoom-integration:${eventId}`)
+      .fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history);
+  });
+
+  it('serialises parallel saves of the same credentials without false refusals', async () => {
+    const app = await newApp();
+    const eventId = nextEventId();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api('PUT', `/events/${eventId}/zoom/credentials`, credentialsOf(app)),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect((await api('GET', `/events/${eventId}/zoom`)).body.status).toBe('active');
+  });
+
+  it('leaves no secret behind when a save and a disconnect race', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { app, eventId } = await connectedEvent();
+      const [, saved] = await Promise.all([
+        api('DELETE', `/events/${eventId}/zoom`),
+        api('PUT', `/events/${eventId}/zoom/credentials`, credentialsOf(app)),
+      ]);
+      // Either order is fine; what is not is a disconnected event that still holds secrets.
+      expect([200, 409]).toContain(saved.status);
+      const read = await api('GET', `/events/${eventId}/zoom`);
+      if (read.body.status === 'not_connected') expect(storedRows(eventId)).toBe(0);
+      else expect(read.body.status).toBe('active');
+    }
   });
 
   it('keeps every secret out of histories, logs and answers', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -112,3 +113,19 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 }
 
 export const SETTINGS = { refreshMarginMs: 5 * MINUTE_MS, cyclesBeforeContinueAsNew: 200 };
+
+/** Starts one harness for the calling test file and closes it after; call at the file's top. */
+export function useTimeSkippingHarness(): () => TimeSkippingHarness {
+  let harness: TimeSkippingHarness | undefined;
+  beforeAll(async () => {
+    harness = await startTimeSkippingHarness();
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  return () => {
+    if (!harness) throw new Error('the harness starts in beforeAll; use it inside tests');
+    return harness;
+  };
+}

@@ -19,6 +19,14 @@ export class ZoomControl {
     return this.createApp(account.id);
   }
 
+  async createUser(accountId: string, user: ZoomUserInput): Promise<{ id: string; email: string }> {
+    return this.call('POST', `/_control/accounts/${accountId}/users`, user);
+  }
+
+  async updateUser(userId: string, change: Partial<ZoomUserInput>): Promise<void> {
+    await this.call('PATCH', `/_control/users/${userId}`, change);
+  }
+
   async deactivate(clientId: string): Promise<void> {
     await this.call('POST', `/_control/apps/${clientId}/deactivate`);
   }
@@ -114,4 +122,19 @@ export interface EmulatorStats {
   tokenRefusals: number;
   apiCalls: number;
   faultsInjected: number;
+}
+
+export interface ZoomUserInput {
+  email: string;
+  firstName: string;
+  lastName: string;
+  type?: 1 | 2 | 4 | 99;
+  status?: 'active' | 'inactive' | 'pending';
+  settings?: Partial<{
+    meetingCapacity: number;
+    largeMeeting: boolean;
+    largeMeetingCapacity: number;
+    webinar: boolean;
+    webinarCapacity: number;
+  }>;
 }

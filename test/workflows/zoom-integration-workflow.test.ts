@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../common/durations.js';
 import { REFUSAL_CAUSE_ATTRIBUTE, STATUS_ATTRIBUTE } from '../../common/search-attributes.js';
 import { ORGANISER_CHECKS } from '../../common/status.js';
@@ -12,22 +12,10 @@ import {
   type zoomIntegrationWorkflow,
 } from '../../workflows/zoom-integration-workflow.js';
 import { connectEvent, saveNewCredentials, statusOf } from '../support/integrations.js';
-import {
-  SETTINGS,
-  startTimeSkippingHarness,
-  type TimeSkippingHarness,
-} from '../support/workflow-harness.js';
+import { SETTINGS, useTimeSkippingHarness } from '../support/workflow-harness.js';
 
-let harness: TimeSkippingHarness;
+const harness = useTimeSkippingHarness();
 let eventCounter = 0;
-
-beforeAll(async () => {
-  harness = await startTimeSkippingHarness();
-}, 120_000);
-
-afterAll(async () => {
-  await harness?.close();
-});
 
 /** Token refresh period with 1-hour tokens and the default 5-minute margin. */
 const CYCLE_MS = 55 * MINUTE_MS;
@@ -35,7 +23,7 @@ const expectedMints = (spanMs: number) => 1 + Math.floor(spanMs / CYCLE_MS);
 
 /** A new Zoom app and an event connected to it, ready for each scenario. */
 async function connectNewEvent(settings: IntegrationSettings = SETTINGS) {
-  const { env, zoom, store } = harness;
+  const { env, zoom, store } = harness();
   const app = await zoom.createConnectableApp();
   const eventId = `evt-${Date.now()}-${++eventCounter}`;
   const connected = await connectEvent(env.client, store, eventId, app, settings);
@@ -164,7 +152,7 @@ describe('zoomIntegrationWorkflow', () => {
     });
 
     it('ends a first connection so the event stays not connected', async () => {
-      const { env, zoom, store } = harness;
+      const { env, zoom, store } = harness();
       const app = await zoom.createConnectableApp();
       const eventId = `evt-${Date.now()}-${++eventCounter}`;
       const unknownClient = { ...app, clientId: 'unknown' };

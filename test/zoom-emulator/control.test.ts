@@ -162,6 +162,7 @@ function systemCases(env: EmulatorFixture): void {
       expiresInOffsetSeconds: 0,
       invalidClientStatus: 400,
       disabledAppStatus: 400,
+      rateLimits: true,
     });
   });
 

@@ -84,6 +84,28 @@ export function getMe(app: FastifyInstance, token: string): Promise<LightMyReque
   });
 }
 
+/** A GET on the emulated Zoom API with the token as bearer; path starts after `/v2`. */
+export function apiGet(
+  app: FastifyInstance,
+  token: string,
+  path: string,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'GET',
+    url: `/v2${path}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+/** Makes count users on the account through the bulk control route. */
+export function bulkUsers(
+  app: FastifyInstance,
+  accountId: string,
+  body: { count: number; emailPrefix?: string; type?: number; status?: string },
+): Promise<{ created: number; totalUsers: number }> {
+  return control(app, 'POST', `/accounts/${accountId}/users/bulk`, body);
+}
+
 /** A fresh emulator with one ready S2S app per test; read its fields inside tests only. */
 export interface EmulatorFixture {
   readonly app: FastifyInstance;

@@ -45,6 +45,7 @@ describe('zoom emulator persistence', () => {
 
   describe('when the emulator is closed and built again', () => roundTripCases(files));
   describe('while the emulator runs', () => runningCases(files));
+  describe('with users', () => userCases(files));
 });
 
 function roundTripCases(files: StateDir): void {
@@ -105,5 +106,44 @@ function runningCases(files: StateDir): void {
     await app.close();
 
     expect(await readdir(files.dir)).toStrictEqual([]);
+  });
+}
+
+function userCases(files: StateDir): void {
+  it('keeps user settings and bulk-made users', async () => {
+    const first = await files.build();
+    await control(first, 'POST', '/accounts', { id: 'acct-1' });
+    const settings = { webinar: true, webinarCapacity: 1000 };
+    const user = { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', settings };
+    await control(first, 'POST', '/accounts/acct-1/users', user);
+    await control(first, 'POST', '/accounts/acct-1/users/bulk', { count: 50 });
+    await first.close();
+
+    const account = await control<{ users: unknown[] }>(
+      await files.build(),
+      'GET',
+      '/accounts/acct-1',
+    );
+    expect(account.users).toHaveLength(51);
+    expect(account.users[0]).toMatchObject({ settings: { webinar: true, webinarCapacity: 1000 } });
+  });
+
+  it('loads a file written before users had settings, giving them the defaults', async () => {
+    const user = {
+      id: 'u1',
+      accountId: 'a1',
+      email: 'a@example.com',
+      firstName: 'A',
+      lastName: 'B',
+    };
+    const accounts = [{ id: 'a1', plan: 'pro', s2sEnabled: true }];
+    const users = [{ ...user, type: 1, status: 'active' }];
+    await writeFile(
+      files.statePath,
+      JSON.stringify({ version: 1, accounts, apps: [], users, tokens: [] }),
+    );
+
+    const shown = await control<{ users: unknown[] }>(await files.build(), 'GET', '/accounts/a1');
+    expect(shown.users).toMatchObject([{ id: 'u1', settings: { meetingCapacity: 100 } }]);
   });
 }

@@ -33,6 +33,9 @@ describe('zoom emulator token lifecycle', () => {
       tokensIssued: 1,
       tokenRefusals: 0,
       apiCalls: 1,
+      apiCallsByEndpoint: { 'GET /v2/users/me': 1 },
+      apiCallsByCategory: { Light: 1 },
+      apiRateLimited: 0,
       faultsInjected: 0,
     });
   });

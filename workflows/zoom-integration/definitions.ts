@@ -54,7 +54,11 @@ export interface ZoomIntegrationInput {
 }
 
 /** What the status query answers: the state minus references the API has no use for. */
-export type IntegrationView = Omit<IntegrationState, 'credentialsId'> & { connected: boolean };
+export type IntegrationView = Omit<IntegrationState, 'credentialsId'> & {
+  connected: boolean;
+  /** When the next regeneration, retry or re-check is due; null while disabled. */
+  nextTokenWorkAtMs: number | null;
+};
 
 /** An Update's answer: the integration after the action, or why the action did not happen. */
 export type ActionAnswer =

@@ -18,9 +18,9 @@ import type {
   TokenSummary,
 } from './definitions.js';
 import {
-  busyError,
   classifyMintFailure,
   disabledError,
+  notConnectedError,
   tokenExpiredError,
   unavailableError,
   type MintOutcome,
@@ -30,9 +30,9 @@ import { backoffMs, refreshAtMs } from './schedule.js';
 
 const MINT_TIMEOUT_MS = 12 * SECOND_MS;
 
-// A local activity: one short call whose result lands in a single marker event, which keeps
-// each regeneration cycle small in history and spares the server a task dispatch.
-const { mintToken } = wf.proxyLocalActivities<TokenActivities>({
+// A regular activity, not a local one: a local activity holds the workflow task open, and
+// Updates arriving meanwhile were seen to trip the SDK into nondeterminism errors.
+const { mintToken } = wf.proxyActivities<TokenActivities>({
   startToCloseTimeout: MINT_TIMEOUT_MS,
   // The workflow owns retries, so it can report `degraded` and pace itself between attempts.
   retry: { maximumAttempts: 1 },
@@ -62,7 +62,9 @@ export class IntegrationEngine {
   view(): IntegrationView {
     const { credentialsId, ...rest } = this.state;
 
-    return { ...rest, connected: !this.ended && credentialsId !== null };
+    const connected = !this.ended && credentialsId !== null;
+
+    return { ...rest, connected, nextTokenWorkAtMs: connected ? this.nextDueAtMs() : null };
   }
 
   /** When the main loop should next do token work; null means only a handler can wake it. */
@@ -78,6 +80,7 @@ export class IntegrationEngine {
   zoomBlocker(): IntegrationError | null {
     const nowMs = Date.now();
     const { status, token } = this.state;
+    if (this.ended) return notConnectedError(nowMs);
     if (status === 'disabled') return disabledError(nowMs);
     if (status !== 'needs_organiser' && token && token.expiresAtMs > nowMs) return null;
     // Zoom being down is not the organiser's to fix; a refused or lapsed token is.
@@ -98,27 +101,28 @@ export class IntegrationEngine {
 
   async saveCredentials(candidateId: string): Promise<ActionAnswer> {
     const deadlineMs = Date.now() + UPDATE_ANSWER_BUDGET_MS;
-    const answer = await this.exclusively(async () => {
-      if (this.state.status === 'disabled')
+    return this.exclusively(async () => {
+      if (this.ended) return this.refuseCandidate(candidateId, notConnectedError(Date.now()));
+      if (this.state.status === 'disabled') {
         return this.refuseCandidate(candidateId, disabledError(Date.now()));
+      }
       const outcome = await mintBeforeDeadline(this.state.eventId, candidateId, deadlineMs);
       if (outcome.kind !== 'minted') return this.refuseCandidate(candidateId, outcome.error);
 
       this.state.credentialsId = candidateId;
       this.markActive(outcome.token);
       return this.ok();
-    }, deadlineMs);
-
-    return answer ?? this.refuseCandidate(candidateId, busyError(Date.now()));
+    });
   }
 
   async regenerate(): Promise<ActionAnswer> {
-    const arrivedAtMs = Date.now();
-    const deadlineMs = arrivedAtMs + UPDATE_ANSWER_BUDGET_MS;
-    const answer = await this.exclusively(async () => {
-      if (this.state.status === 'disabled') return fail(disabledError(Date.now()));
-      // A mint that finished while this request waited for the lock is as fresh as a new one.
-      if (this.state.status === 'active' && (this.state.token?.mintedAtMs ?? -1) >= arrivedAtMs) {
+    const deadlineMs = Date.now() + UPDATE_ANSWER_BUDGET_MS;
+    const mintsBeforeArrival = this.state.mintCount;
+    return this.exclusively(async () => {
+      const blocked = this.actionBlocker();
+      if (blocked) return fail(blocked);
+      // Single flight: a mint that ended while this request waited for the lock is joined.
+      if (this.state.status === 'active' && this.state.mintCount > mintsBeforeArrival) {
         return this.ok();
       }
       const credentialsId = this.state.credentialsId ?? '';
@@ -126,23 +130,21 @@ export class IntegrationEngine {
       this.applyToCurrent(outcome);
 
       return outcome.kind === 'minted' ? this.ok() : fail(outcome.error);
-    }, deadlineMs);
-
-    return answer ?? fail(busyError(Date.now()));
+    });
   }
 
   async disable(): Promise<ActionAnswer> {
-    await this.exclusively(() => {
+    return this.exclusively(() => {
+      if (this.ended) return Promise.resolve(fail(notConnectedError(Date.now())));
       this.transition({ status: 'disabled', nextAttemptAtMs: null });
-      return Promise.resolve();
+      return Promise.resolve(this.ok());
     });
-
-    return this.ok();
   }
 
   async enable(): Promise<ActionAnswer> {
     const deadlineMs = Date.now() + UPDATE_ANSWER_BUDGET_MS;
-    const answer = await this.exclusively(async () => {
+    return this.exclusively(async () => {
+      if (this.ended) return fail(notConnectedError(Date.now()));
       if (this.state.status !== 'disabled') return this.ok();
       const token = this.state.token;
       if (token && refreshAtMs(token, this.settings.refreshMarginMs) > Date.now()) {
@@ -153,21 +155,25 @@ export class IntegrationEngine {
       this.applyToCurrent(await mintBeforeDeadline(this.state.eventId, credentialsId, deadlineMs));
 
       return this.ok();
-    }, deadlineMs);
-
-    return answer ?? fail(busyError(Date.now()));
+    });
   }
 
   async disconnect(): Promise<ActionAnswer> {
-    await this.exclusively(async () => {
+    return this.exclusively(async () => {
+      if (this.ended) return fail(notConnectedError(Date.now()));
       await store.eraseIntegration({ eventId: this.state.eventId });
       this.state.credentialsId = null;
       this.state.token = null;
       this.ended = true;
       publishStatus(this.state, 'not_connected');
+      return this.ok();
     });
+  }
 
-    return this.ok();
+  /** Why token work cannot happen on the organiser's demand, or null when it can. */
+  private actionBlocker(): IntegrationError | null {
+    if (this.ended) return notConnectedError(Date.now());
+    return this.state.status === 'disabled' ? disabledError(Date.now()) : null;
   }
 
   /** Applies a mint of the credentials already in use: success, refusal or Zoom trouble. */
@@ -239,15 +245,12 @@ export class IntegrationEngine {
     return { ok: true, view: this.view() };
   }
 
-  /** Runs token work one at a time; undefined when the lock stayed busy past the deadline. */
-  private async exclusively<T>(
-    work: () => Promise<T>,
-    deadlineMs?: number,
-  ): Promise<T | undefined> {
-    if (deadlineMs === undefined) await wf.condition(() => !this.busy);
-    else if (!(await wf.condition(() => !this.busy, Math.max(1, deadlineMs - Date.now())))) {
-      return undefined;
-    }
+  /**
+   * Runs token work one at a time. Every waiter wakes when the lock frees, so each checks it
+   * again before taking it. No timer bounds the wait: the caller's RPC deadline does that.
+   */
+  private async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    while (this.busy) await wf.condition(() => !this.busy);
     this.busy = true;
     try {
       return await work();

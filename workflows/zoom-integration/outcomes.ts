@@ -72,10 +72,15 @@ export function disabledError(nowMs: number): IntegrationError {
   };
 }
 
-export function busyError(nowMs: number): IntegrationError {
+export function notConnectedError(nowMs: number): IntegrationError {
   return {
-    ...unavailableError('slow to answer', nowMs),
-    message: 'Zoom is slow to answer a token request already under way; try again in a moment.',
+    code: 'not_connected',
+    message: 'Zoom was disconnected for this event a moment ago; save the credentials again.',
+    cause: null,
+    checks: [],
+    missingScopes: [],
+    retryable: true,
+    atMs: nowMs,
   };
 }
 

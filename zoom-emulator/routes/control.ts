@@ -4,6 +4,7 @@ import { ControlError } from '../errors.js';
 import { accountRoutes } from './control/accounts.js';
 import { appRoutes } from './control/apps.js';
 import { systemRoutes } from './control/system.js';
+import { userRoutes } from './control/users.js';
 
 /** The /_control API tests use to arrange Zoom's side of a scenario and inspect the result. */
 export function controlRoutes(context: EmulatorContext) {
@@ -11,6 +12,7 @@ export function controlRoutes(context: EmulatorContext) {
     app.setErrorHandler(controlErrorHandler);
     await app.register(accountRoutes(context));
     await app.register(appRoutes(context));
+    await app.register(userRoutes(context));
     await app.register(systemRoutes(context));
   };
 }

@@ -6,7 +6,7 @@ import { applyFault, type FaultTarget } from '../faults.js';
 export function faultHook(context: EmulatorContext, target: FaultTarget) {
   return async function injectFaults(request: FastifyRequest, reply: FastifyReply) {
     if (target === 'token') context.stats.tokenRequests += 1;
-    else context.stats.apiCalls += 1;
+    else countApiCall(context, request);
     const fault = context.faults.take(target, basicClientId(request));
     if (!fault) return;
 
@@ -16,6 +16,17 @@ export function faultHook(context: EmulatorContext, target: FaultTarget) {
     // Returning the reply tells Fastify the hook answered and the handler must not run.
     if (outcome === 'answered') return reply;
   };
+}
+
+function countApiCall(context: EmulatorContext, request: FastifyRequest): void {
+  const { stats } = context;
+  stats.apiCalls += 1;
+  // Unknown paths have no route pattern; keying them by raw url would let the map grow unbounded.
+  const pattern = request.routeOptions.url;
+  if (pattern === undefined) return;
+
+  const key = `${request.method} ${pattern}`;
+  stats.apiCallsByEndpoint[key] = (stats.apiCallsByEndpoint[key] ?? 0) + 1;
 }
 
 /** The client id of a token request's Basic header, for faults aimed at one app. */

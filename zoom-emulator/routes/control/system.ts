@@ -9,7 +9,7 @@ const setClockBody = z.strictObject({ nowMs: z.number().int().min(0) });
 const advanceClockBody = z.strictObject({ ms: z.number().int().min(0) });
 const coverageQuery = z.object({ untilMs: z.coerce.number().int().min(0).optional() });
 
-/** Emulator-wide controls: clock, settings, faults, coverage, counters and reset. */
+/** Emulator-wide controls: clock, settings, faults, page tokens, coverage, counters and reset. */
 export function systemRoutes(context: EmulatorContext) {
   return function registerSystem(app: FastifyInstance): void {
     registerClock(app, context);
@@ -21,6 +21,9 @@ export function systemRoutes(context: EmulatorContext) {
       context.settings = { ...context.settings, ...patch };
       return context.settings;
     });
+
+    // Lets a test break a user listing halfway without waiting fifteen minutes of emulator time.
+    app.post('/page-tokens/expire', () => ({ expired: context.pageTokens.expireAll() }));
 
     app.get('/coverage', (request) => {
       const { untilMs } = parseWith(coverageQuery, request.query);
