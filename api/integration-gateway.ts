@@ -21,7 +21,11 @@ import { removeHostWorkflow } from '../workflows/remove-host-workflow.js';
 import { hostError, hostInUse } from '../workflows/hosts/host-errors.js';
 import {
   addHost,
+  importHosts,
   removeHost,
+  syncHosts,
+  type ImportAnswer,
+  type SyncAnswer,
   type AddHostRequest,
   type HostAnswer,
   type RemoveHostAnswer,
@@ -45,6 +49,8 @@ import { ApiError } from './errors.js';
  */
 const UPDATE_RPC_DEADLINE_MS = UPDATE_ANSWER_BUDGET_MS + 5 * SECOND_MS;
 const QUERY_DEADLINE_MS = 3 * SECOND_MS;
+/** Imports and syncs read every page of a large account, paced by Zoom's limits. */
+const SCAN_RPC_DEADLINE_MS = 120 * SECOND_MS;
 
 /** What the search attributes say when no worker can answer a query. */
 export interface IndexedStatus {
@@ -65,6 +71,8 @@ export interface IntegrationGateway {
   saveCredentials(eventId: string, credentialsId: string): Promise<ActionAnswer>;
   addHost(eventId: string, request: AddHostRequest): Promise<HostAnswer>;
   removeHost(eventId: string, hostId: string): Promise<RemoveHostAnswer>;
+  importHosts(eventId: string): Promise<ImportAnswer>;
+  syncHosts(eventId: string): Promise<SyncAnswer>;
   act(eventId: string, action: IntegrationAction): Promise<ActionAnswer>;
   read(eventId: string): Promise<IntegrationReading>;
 }
@@ -105,6 +113,14 @@ export function createIntegrationGateway(
       if (!handle) return removeWithoutIntegration(client, eventId, hostId);
       return sendUpdate(client, () => handle.executeUpdate(removeHost, { args: [{ hostId }] }));
     },
+    async importHosts(eventId) {
+      const handle = await runningHandle(client, eventId);
+      return sendUpdate(client, () => handle.executeUpdate(importHosts), SCAN_RPC_DEADLINE_MS);
+    },
+    async syncHosts(eventId) {
+      const handle = await runningHandle(client, eventId);
+      return sendUpdate(client, () => handle.executeUpdate(syncHosts), SCAN_RPC_DEADLINE_MS);
+    },
     async read(eventId) {
       return withTemporal(() => readIntegration(client, eventId));
     },
@@ -116,8 +132,12 @@ export function createIntegrationGateway(
  * server may drop a speculative workflow task and reject the Updates it carried, unapplied;
  * those are sent again, which is safe because they never ran.
  */
-async function sendUpdate<T>(client: Client, call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + UPDATE_RPC_DEADLINE_MS;
+async function sendUpdate<T>(
+  client: Client,
+  call: () => Promise<T>,
+  budgetMs = UPDATE_RPC_DEADLINE_MS,
+): Promise<T> {
+  const deadline = Date.now() + budgetMs;
   return withTemporal(async () => {
     for (let attempt = 1; ; attempt += 1) {
       try {

@@ -129,3 +129,26 @@ export const pageQuery = z
     cursor: z.string().max(100).optional(),
   })
   .strict();
+
+/** What an import did: hosts added, updated or unchanged, users skipped and why. */
+export const importAnswer = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  skipped: z.object({ unlicensed: z.number().int(), inactive: z.number().int() }),
+  pages: z.number().int(),
+  restarts: z.number().int(),
+});
+
+/** What a sync did: hosts checked and updated, and those no longer usable with their sessions. */
+export const syncAnswer = z.object({
+  checked: z.number().int(),
+  updated: z.number().int(),
+  changed: z.array(
+    z.object({
+      hostId: z.string(),
+      zoomState: z.enum(['licensed', 'unlicensed', 'deactivated', 'deleted']),
+      sessions: z.array(z.object({ id: z.string(), title: z.string() })),
+    }),
+  ),
+});

@@ -18,6 +18,8 @@ export const configSchema = z.object({
   ZOOM_API_URL: z.url().default('https://api.zoom.us/v2'),
   TOKEN_REFRESH_MARGIN_SECONDS: seconds.default(300),
   CYCLES_BEFORE_CONTINUE_AS_NEW: seconds.default(200),
+  /** The Zoom plan whose per-second limits Greenroom paces its calls by. */
+  ZOOM_ACCOUNT_PLAN: z.enum(['free', 'pro', 'business']).default('pro'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

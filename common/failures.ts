@@ -13,6 +13,8 @@ export const FailureType = {
   ZoomRateLimited: 'ZoomRateLimited',
   /** Zoom answered 401/124 to an API call: the token expired or was revoked under us. */
   ZoomTokenRejected: 'ZoomTokenRejected',
+  /** Zoom no longer honours a listing's next_page_token; the scan starts again. */
+  ZoomPageTokenExpired: 'ZoomPageTokenExpired',
   /** The event has no stored token to call Zoom with. */
   TokenUnavailable: 'TokenUnavailable',
   /** The stored credentials a workflow referenced are gone, e.g. erased by a disconnect. */
@@ -26,6 +28,7 @@ export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureType[] = [
   FailureType.CredentialsMissing,
   FailureType.ZoomTokenRejected,
   FailureType.TokenUnavailable,
+  FailureType.ZoomPageTokenExpired,
 ];
 
 export function isRetryableFailure(type: string | undefined): boolean {

@@ -120,7 +120,11 @@ function toHost(row: HostRow): ZoomHost {
   };
 }
 
-function selectHost(db: Database.Database, eventId: string, hostId: string): ZoomHost | null {
+export function selectHost(
+  db: Database.Database,
+  eventId: string,
+  hostId: string,
+): ZoomHost | null {
   const row = db
     .prepare<[string, string], HostRow>(
       'SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?',
@@ -135,7 +139,7 @@ function upsertHost(db: Database.Database, input: HostInput, nowMs: number) {
   return db.transaction(() => {
     const existing = selectHost(db, input.eventId, input.hostId);
     if (existing) return { host: existing, created: false };
-    const personId = matchOrCreatePerson(db, input, nowMs);
+    const personId = matchOrCreatePerson(db, input.eventId, input.email, input.personNames, nowMs);
     db.prepare(
       `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
          zoom_state, expected_attendees, capacity, webinar_capacity, created_at_ms, updated_at_ms)
@@ -157,18 +161,20 @@ function upsertHost(db: Database.Database, input: HostInput, nowMs: number) {
   })();
 }
 
-function matchOrCreatePerson(db: Database.Database, input: HostInput, nowMs: number): string {
+export function matchOrCreatePerson(
+  db: Database.Database,
+  eventId: string,
+  email: string,
+  names: { firstName: string; lastName: string },
+  nowMs: number,
+): string {
   const found = db
     .prepare<[string, string], { id: string }>(
       'SELECT id FROM people WHERE event_id = ? AND email_key = ?',
     )
-    .get(input.eventId, emailKey(input.email));
+    .get(eventId, emailKey(email));
   if (found) return found.id;
-  const person = insertPerson(
-    db,
-    { eventId: input.eventId, email: input.email, ...input.personNames },
-    nowMs,
-  );
+  const person = insertPerson(db, { eventId, email, ...names }, nowMs);
 
   return person === 'duplicate' ? '' : person.id;
 }
@@ -208,7 +214,7 @@ function deleteHost(db: Database.Database, eventId: string, hostId: string): Hos
   return { removed: false, reason: 'mapped', sessions: sessionsOf(db, eventId, hostId) };
 }
 
-function sessionsOf(db: Database.Database, eventId: string, hostId: string): SessionRef[] {
+export function sessionsOf(db: Database.Database, eventId: string, hostId: string): SessionRef[] {
   return db
     .prepare<[string, string], SessionRef>(
       'SELECT id, title FROM sessions WHERE event_id = ? AND zoom_host_id = ? ORDER BY id',

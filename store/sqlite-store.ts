@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
 import { createSqliteHostStore } from './sqlite-host-store.js';
+import { createSqliteScanStore } from './sqlite-scan-store.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -50,6 +51,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
 
   return {
     ...createSqliteHostStore(db, now),
+    ...createSqliteScanStore(db, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },

@@ -141,4 +141,40 @@ export interface HostStore {
   assignSessionHost(eventId: string, sessionId: string, hostId: string | null): Promise<boolean>;
 }
 
-export type GreenroomStore = IntegrationStore & HostStore;
+/** A Zoom user as an import or sync saw it; `present: false` means Zoom no longer knows it. */
+export interface StagedZoomUser {
+  id: string;
+  present: boolean;
+  email: string;
+  firstName: string;
+  lastName: string;
+  type: number;
+  status: string;
+}
+
+export interface ImportReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: { unlicensed: number; inactive: number };
+}
+
+export interface SyncReport {
+  checked: number;
+  updated: number;
+  changed: { hostId: string; zoomState: ZoomHostState; sessions: SessionRef[] }[];
+}
+
+/** Staged scans and shared pacing of Zoom calls. */
+export interface ZoomScanStore {
+  stageZoomUsers(batchId: string, users: StagedZoomUser[]): Promise<void>;
+  clearStaged(batchId: string): Promise<void>;
+  /** Adds or updates hosts from the staged users in one transaction, then drops the batch. */
+  commitImport(eventId: string, batchId: string): Promise<ImportReport>;
+  /** Applies the staged state of each host in one transaction, then drops the batch. */
+  commitSync(eventId: string, batchId: string): Promise<SyncReport>;
+  /** Takes a slot of the account's per-second budget; else answers how long to wait. */
+  reserveZoomCall(accountId: string, category: string, perSecond: number): Promise<number>;
+}
+
+export type GreenroomStore = IntegrationStore & HostStore & ZoomScanStore;

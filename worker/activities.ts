@@ -1,6 +1,9 @@
 import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
 import { createZoomApiClient } from '../activities/zoom/api-client.js';
 import { createHostActivities } from '../activities/zoom/host-activities.js';
+import { createHostScanActivities } from '../activities/zoom/host-scan-activities.js';
+import { createZoomPacer } from '../activities/zoom/pacing.js';
+import type { ZoomPlan } from '../common/zoom-rate-limits.js';
 import { createTokenActivities } from '../activities/zoom/token-activities.js';
 import { createZoomTokenClient } from '../activities/zoom/token-client.js';
 import { ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
@@ -10,6 +13,7 @@ export interface ActivityWiring {
   store: GreenroomStore;
   zoomOauthUrl: string;
   zoomApiUrl: string;
+  zoomPlan?: ZoomPlan;
   /** Replaceable so tests can keep the emulator's clock in step with the workflow's. */
   fetch?: typeof fetch;
 }
@@ -28,9 +32,13 @@ export function buildActivities(wiring: ActivityWiring) {
     fetch: wiring.fetch,
   });
 
+  const pace = createZoomPacer(wiring.store, wiring.zoomPlan ?? 'pro');
+  const hostDeps = { store: wiring.store, zoomGet, pace };
+
   return {
     ...createTokenActivities({ store: wiring.store, requestToken }),
-    ...createHostActivities({ store: wiring.store, zoomGet }),
+    ...createHostActivities(hostDeps),
+    ...createHostScanActivities(hostDeps),
     ...createIntegrationStoreActivities({ store: wiring.store }),
   };
 }

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       store,
       zoomOauthUrl: config.ZOOM_OAUTH_URL,
       zoomApiUrl: config.ZOOM_API_URL,
+      zoomPlan: config.ZOOM_ACCOUNT_PLAN,
     }),
   });
   logger.info(

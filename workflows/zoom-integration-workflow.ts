@@ -1,7 +1,9 @@
 import * as wf from '@temporalio/workflow';
 import {
   addHost,
+  importHosts,
   removeHost,
+  syncHosts,
   disableIntegration,
   disconnectIntegration,
   enableIntegration,
@@ -14,7 +16,12 @@ import {
   type ZoomIntegrationInput,
 } from './zoom-integration/definitions.js';
 import { IntegrationEngine } from './zoom-integration/engine.js';
-import { addHostThroughChild, removeHostThroughChild } from './zoom-integration/host-actions.js';
+import {
+  addHostThroughChild,
+  importHostsThroughChild,
+  removeHostThroughChild,
+  syncHostsThroughChild,
+} from './zoom-integration/host-actions.js';
 import { publishStatus } from './zoom-integration/publish.js';
 
 export * from './zoom-integration/definitions.js';
@@ -85,6 +92,8 @@ function installHandlers(engine: IntegrationEngine): void {
     validator: validateAddHost,
   });
   wf.setHandler(removeHost, ({ hostId }) => removeHostThroughChild(engine, hostId));
+  wf.setHandler(importHosts, () => importHostsThroughChild(engine));
+  wf.setHandler(syncHosts, () => syncHostsThroughChild(engine));
 }
 
 /** Rejects malformed requests before they enter history; the API validates the same first. */

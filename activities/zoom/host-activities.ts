@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType } from '../../common/failures.js';
 import type { GreenroomStore, HostInput } from '../../store/types.js';
+import type { ZoomCallCategory } from '../../common/zoom-rate-limits.js';
 import { ZoomApiError, ZoomTokenRejected, type ZoomGet } from './api-client.js';
+import type { ZoomPacer } from './pacing.js';
 import { ZoomTransientError } from './token-client.js';
 
 export interface CheckZoomUserInput {
@@ -23,7 +25,8 @@ export type ZoomUserCheck =
     }
   | { kind: 'refused'; reason: HostRefusalReason; largestCapacity: number | null };
 
-interface ZoomUser {
+/** A user as Zoom's Users API answers it, reduced to what Greenroom reads. */
+export interface ZoomUser {
   id: string;
   email: string;
   first_name?: string;
@@ -41,17 +44,15 @@ interface ZoomFeatures {
 }
 
 /** Builds the activities of host management: Zoom's checks and the store's atomic commits. */
-export function createHostActivities(deps: { store: GreenroomStore; zoomGet: ZoomGet }) {
+export function createHostActivities(deps: HostActivityDependencies) {
   return {
     /** Looks the user up in the event's Zoom account and reads its capacities. */
     async checkZoomUser(input: CheckZoomUserInput): Promise<ZoomUserCheck> {
-      const token = await deps.store.readActiveToken(input.eventId);
-      if (!token) throw failure(FailureType.TokenUnavailable, 'the event has no token', false);
-      const call = (path: string) => callZoom(deps.zoomGet, path, token.accessToken);
-      const user = await readUser(call, input.email);
+      const call = await zoomCaller(deps, input.eventId);
+      const user = await readUser((path) => call(path, 'light'), input.email);
       if ('reason' in user) return { kind: 'refused', reason: user.reason, largestCapacity: null };
-      const features = ((await call(`/users/${user.id}/settings`)) as { feature?: ZoomFeatures })
-        .feature;
+      const settings = await call(`/users/${user.id}/settings`, 'medium');
+      const features = (settings as { feature?: ZoomFeatures }).feature;
 
       return judgeCapacity(user, features ?? {}, input.expectedAttendees);
     },
@@ -67,6 +68,33 @@ export function createHostActivities(deps: { store: GreenroomStore; zoomGet: Zoo
 }
 
 export type HostActivities = ReturnType<typeof createHostActivities>;
+
+export interface HostActivityDependencies {
+  store: GreenroomStore;
+  zoomGet: ZoomGet;
+  pace: ZoomPacer;
+}
+
+export type ZoomCall = (path: string, category: ZoomCallCategory) => Promise<unknown>;
+
+/** Calls Zoom for an event with its stored token, paced by the account's shared budget. */
+export async function zoomCaller(
+  deps: HostActivityDependencies,
+  eventId: string,
+): Promise<ZoomCall> {
+  const [token, connection] = await Promise.all([
+    deps.store.readActiveToken(eventId),
+    deps.store.readConnection(eventId),
+  ]);
+  if (!token || !connection) {
+    throw failure(FailureType.TokenUnavailable, 'the event has no token', false);
+  }
+
+  return async (path, category) => {
+    await deps.pace(connection.accountId, category);
+    return callZoom(deps.zoomGet, path, token.accessToken);
+  };
+}
 
 async function readUser(
   call: (path: string) => Promise<unknown>,
@@ -109,7 +137,7 @@ function judgeCapacity(user: ZoomUser, features: ZoomFeatures, expected: number)
 }
 
 /** Maps Zoom's failures onto the closed set of failure types the workflows branch on. */
-async function callZoom(zoomGet: ZoomGet, path: string, accessToken: string) {
+export async function callZoom(zoomGet: ZoomGet, path: string, accessToken: string) {
   try {
     return await zoomGet(path, accessToken);
   } catch (error) {
@@ -131,6 +159,10 @@ function transient(error: ZoomTransientError): ApplicationFailure {
   });
 }
 
-function failure(type: FailureType, message: string, retryable: boolean): ApplicationFailure {
+export function failure(
+  type: FailureType,
+  message: string,
+  retryable: boolean,
+): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: !retryable });
 }

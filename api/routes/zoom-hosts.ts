@@ -7,11 +7,14 @@ import { errorAnswer as renderError } from '../integration-answer.js';
 import type { IntegrationGateway } from '../integration-gateway.js';
 import {
   addHostBody,
+  emptyBody,
   errorAnswer,
   eventParams,
   hostAnswer,
   hostParams,
+  importAnswer,
   pageQuery,
+  syncAnswer,
 } from '../schemas.js';
 
 const errors = {
@@ -72,6 +75,36 @@ export function zoomHostRoutes(deps: {
         const answer = await deps.gateway.addHost(request.params.eventId, request.body);
         if (!answer.ok) refuse(answer.error);
         return reply.status(answer.created ? 201 : 200).send(renderHost(answer.host));
+      },
+    });
+
+    app.post('/events/:eventId/zoom/hosts/import', {
+      schema: {
+        summary: 'Import the Zoom account’s active licensed users as hosts (all pages)',
+        tags: ['hosts'],
+        params: eventParams,
+        body: emptyBody,
+        response: { 200: importAnswer, ...errors },
+      },
+      handler: async (request) => {
+        const answer = await deps.gateway.importHosts(request.params.eventId);
+        if (!answer.ok) refuse(answer.error);
+        return answer.report;
+      },
+    });
+
+    app.post('/events/:eventId/zoom/hosts/sync', {
+      schema: {
+        summary: 'Refresh every host from Zoom; lists hosts no longer usable and their sessions',
+        tags: ['hosts'],
+        params: eventParams,
+        body: emptyBody,
+        response: { 200: syncAnswer, ...errors },
+      },
+      handler: async (request) => {
+        const answer = await deps.gateway.syncHosts(request.params.eventId);
+        if (!answer.ok) refuse(answer.error);
+        return answer.report;
       },
     });
 

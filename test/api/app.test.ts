@@ -15,6 +15,8 @@ const DOCUMENTED_ROUTES = [
   'get /events/{eventId}/zoom/hosts',
   'post /events/{eventId}/zoom/hosts',
   'delete /events/{eventId}/zoom/hosts/{hostId}',
+  'post /events/{eventId}/zoom/hosts/import',
+  'post /events/{eventId}/zoom/hosts/sync',
 ];
 
 function operations(paths: Record<string, Record<string, unknown>>): string[] {

@@ -45,6 +45,8 @@ export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): Integr
     read: unexpected,
     addHost: unexpected,
     removeHost: unexpected,
+    importHosts: unexpected,
+    syncHosts: unexpected,
     ...overrides,
   };
 }

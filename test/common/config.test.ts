@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         ZOOM_API_URL: 'https://api.zoom.us/v2',
         TOKEN_REFRESH_MARGIN_SECONDS: 300,
         CYCLES_BEFORE_CONTINUE_AS_NEW: 200,
+        ZOOM_ACCOUNT_PLAN: 'pro',
         LOG_LEVEL: 'info',
       });
     });

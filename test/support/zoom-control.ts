@@ -27,6 +27,22 @@ export class ZoomControl {
     await this.call('PATCH', `/_control/users/${userId}`, change);
   }
 
+  async bulkUsers(accountId: string, body: { count: number; type?: 1 | 2 | 4 | 99 }) {
+    return this.call<{ created: number }>(
+      'POST',
+      `/_control/accounts/${accountId}/users/bulk`,
+      body,
+    );
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await this.call('DELETE', `/_control/users/${userId}`);
+  }
+
+  async expirePageTokens(): Promise<void> {
+    await this.call('POST', '/_control/page-tokens/expire');
+  }
+
   async deactivate(clientId: string): Promise<void> {
     await this.call('POST', `/_control/apps/${clientId}/deactivate`);
   }

@@ -1,7 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ErrorCode } from '../../common/error-codes.js';
 import type { IntegrationStatus, RefusalCause } from '../../common/status.js';
-import type { ZoomHost } from '../../store/types.js';
+import type { ImportReport, SyncReport, ZoomHost } from '../../store/types.js';
 
 /** Tunables of one integration, fixed by the API when it starts the workflow. */
 export interface IntegrationSettings {
@@ -92,3 +92,14 @@ export type RemoveHostAnswer = { ok: true } | { ok: false; error: IntegrationErr
 export const addHost = defineUpdate<HostAnswer, [AddHostRequest]>('addHost');
 /** Runs a remove-host child; needs no token, as removing calls no Zoom API. */
 export const removeHost = defineUpdate<RemoveHostAnswer, [{ hostId: string }]>('removeHost');
+
+export type ImportAnswer =
+  | { ok: true; report: ImportReport & { pages: number; restarts: number } }
+  | { ok: false; error: IntegrationError };
+
+export type SyncAnswer = { ok: true; report: SyncReport } | { ok: false; error: IntegrationError };
+
+/** Imports the Zoom account's active licensed users as hosts, all pages, in one commit. */
+export const importHosts = defineUpdate<ImportAnswer, []>('importHosts');
+/** Refreshes every host from Zoom by user id and flags those no longer usable. */
+export const syncHosts = defineUpdate<SyncAnswer, []>('syncHosts');

@@ -1,8 +1,18 @@
 import * as wf from '@temporalio/workflow';
 import { addHostWorkflow, type AddHostOutcome } from '../add-host-workflow.js';
 import { hostError, hostInUse } from '../hosts/host-errors.js';
+import { importHostsWorkflow } from '../import-hosts-workflow.js';
+import type { ScanFailure } from '../hosts/scan-failures.js';
 import { removeHostWorkflow } from '../remove-host-workflow.js';
-import type { AddHostRequest, HostAnswer, RemoveHostAnswer } from './definitions.js';
+import { syncHostsWorkflow } from '../sync-hosts-workflow.js';
+import type {
+  AddHostRequest,
+  HostAnswer,
+  ImportAnswer,
+  IntegrationError,
+  RemoveHostAnswer,
+  SyncAnswer,
+} from './definitions.js';
 import type { IntegrationEngine } from './engine.js';
 import { tokenExpiredError, unavailableError } from './outcomes.js';
 
@@ -62,4 +72,66 @@ export async function removeHostThroughChild(
   }
 
   return { ok: false, error: hostInUse(removal.sessions, Date.now()) };
+}
+
+/** Scans run longer than a single check: every page of a large account, paced by Zoom's limits. */
+const SCAN_TIMEOUT = '10 minutes';
+
+type ScanResult<T> = { kind: 'done'; report: T } | { kind: 'failed'; reason: ScanFailure };
+
+/**
+ * Runs a host scan child once Zoom can be called; a 401/124 makes the integration mint once
+ * and run the scan once more.
+ */
+async function scanThroughChild<T>(
+  engine: IntegrationEngine,
+  runChild: () => Promise<ScanResult<T>>,
+): Promise<{ ok: true; report: T } | { ok: false; error: IntegrationError }> {
+  const blocked = engine.zoomBlocker();
+  if (blocked) return { ok: false, error: blocked };
+
+  let result = await runChild();
+  if (result.kind === 'failed' && result.reason === 'token_rejected') {
+    const reminted = await engine.regenerate();
+    if (!reminted.ok) return reminted;
+    result = await runChild();
+  }
+  if (result.kind === 'done') return { ok: true, report: result.report };
+
+  return { ok: false, error: scanError(result.reason) };
+}
+
+function scanError(reason: ScanFailure): IntegrationError {
+  if (reason === 'token_rejected' || reason === 'token_unavailable') {
+    return tokenExpiredError(Date.now());
+  }
+  const why = reason === 'page_token_expired' ? 'listing kept expiring' : 'unreachable';
+
+  return unavailableError(why, Date.now());
+}
+
+export async function importHostsThroughChild(engine: IntegrationEngine): Promise<ImportAnswer> {
+  const eventId = engine.state.eventId;
+  return scanThroughChild(engine, async () => {
+    const outcome = await wf.executeChild(importHostsWorkflow, {
+      workflowId: `import-hosts:${eventId}:${wf.uuid4()}`,
+      args: [{ eventId }],
+      workflowExecutionTimeout: SCAN_TIMEOUT,
+      staticSummary: `Import the Zoom account's licensed users as hosts of event ${eventId}`,
+    });
+    return outcome.kind === 'imported' ? { kind: 'done', report: outcome.report } : outcome;
+  });
+}
+
+export async function syncHostsThroughChild(engine: IntegrationEngine): Promise<SyncAnswer> {
+  const eventId = engine.state.eventId;
+  return scanThroughChild(engine, async () => {
+    const outcome = await wf.executeChild(syncHostsWorkflow, {
+      workflowId: `sync-hosts:${eventId}:${wf.uuid4()}`,
+      args: [{ eventId }],
+      workflowExecutionTimeout: SCAN_TIMEOUT,
+      staticSummary: `Refresh the Zoom hosts of event ${eventId} from Zoom`,
+    });
+    return outcome.kind === 'synced' ? { kind: 'done', report: outcome.report } : outcome;
+  });
 }

@@ -1,0 +1,23 @@
+-- Zoom users read by an import or a sync, held aside until the whole scan is in: the hosts
+-- change in one transaction at the end, so a scan that fails half-way writes nothing.
+CREATE TABLE zoom_user_staging (
+  batch_id TEXT NOT NULL,
+  zoom_user_id TEXT NOT NULL,
+  present INTEGER NOT NULL,
+  email TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (batch_id, zoom_user_id)
+);
+
+-- Zoom's per-second limits are per account, whatever the event or process: one window per
+-- account and category, shared by every worker through the store.
+CREATE TABLE zoom_rate_windows (
+  account_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  window_start_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL,
+  PRIMARY KEY (account_id, category)
+);

@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import { matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
+import type {
+  ImportReport,
+  StagedZoomUser,
+  SyncReport,
+  ZoomHost,
+  ZoomHostState,
+  ZoomScanStore,
+} from './types.js';
+
+interface StagedRow {
+  zoom_user_id: string;
+  present: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  type: number;
+  status: string;
+}
+
+/** Staged Zoom scans and per-account pacing for the SQLite store. */
+export function createSqliteScanStore(db: Database.Database, now: () => number): ZoomScanStore {
+  return {
+    stageZoomUsers: (batchId, users) => Promise.resolve(stage(db, batchId, users)),
+    clearStaged: (batchId) => Promise.resolve(clear(db, batchId)),
+    commitImport: (eventId, batchId) => Promise.resolve(applyImport(db, eventId, batchId, now())),
+    commitSync: (eventId, batchId) => Promise.resolve(applySync(db, eventId, batchId, now())),
+    reserveZoomCall: (accountId, category, perSecond) =>
+      Promise.resolve(reserve(db, accountId, category, perSecond, now())),
+  };
+}
+
+function stage(db: Database.Database, batchId: string, users: StagedZoomUser[]): void {
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO zoom_user_staging
+       (batch_id, zoom_user_id, present, email, first_name, last_name, type, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const user of users) {
+      insert.run(
+        batchId,
+        user.id,
+        user.present ? 1 : 0,
+        user.email,
+        user.firstName,
+        user.lastName,
+        user.type,
+        user.status,
+      );
+    }
+  })();
+}
+
+function clear(db: Database.Database, batchId: string): void {
+  db.prepare('DELETE FROM zoom_user_staging WHERE batch_id = ?').run(batchId);
+}
+
+function stagedUsers(db: Database.Database, batchId: string): StagedRow[] {
+  return db
+    .prepare<[string], StagedRow>(
+      'SELECT * FROM zoom_user_staging WHERE batch_id = ? ORDER BY zoom_user_id',
+    )
+    .all(batchId);
+}
+
+/** Active licensed users become hosts (matched to people by email); others are skipped. */
+function applyImport(db: Database.Database, eventId: string, batchId: string, nowMs: number) {
+  const report: ImportReport = {
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: { unlicensed: 0, inactive: 0 },
+  };
+  db.transaction(() => {
+    for (const user of stagedUsers(db, batchId)) {
+      if (user.status !== 'active') report.skipped.inactive += 1;
+      else if (user.type !== 2) report.skipped.unlicensed += 1;
+      else report[importOne(db, eventId, user, nowMs)] += 1;
+    }
+    clear(db, batchId);
+  })();
+
+  return report;
+}
+
+function importOne(db: Database.Database, eventId: string, user: StagedRow, nowMs: number) {
+  const existing = selectHost(db, eventId, user.zoom_user_id);
+  if (!existing) {
+    const personId = matchOrCreatePerson(
+      db,
+      eventId,
+      user.email,
+      {
+        firstName: user.first_name,
+        lastName: user.last_name,
+      },
+      nowMs,
+    );
+    // Imported hosts have no expected attendees; each session checks the capacity it needs.
+    db.prepare(
+      `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
+         zoom_state, expected_attendees, capacity, webinar_capacity, created_at_ms, updated_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, 'licensed', 0, 0, 0, ?, ?)`,
+    ).run(
+      eventId,
+      user.zoom_user_id,
+      personId,
+      user.email,
+      user.first_name,
+      user.last_name,
+      nowMs,
+      nowMs,
+    );
+    return 'added' as const;
+  }
+
+  return refreshHost(db, existing, user, 'licensed', nowMs)
+    ? ('updated' as const)
+    : ('unchanged' as const);
+}
+
+/** Writes Zoom's view of a host when it differs; answers whether anything changed. */
+function refreshHost(
+  db: Database.Database,
+  host: ZoomHost,
+  user: StagedRow,
+  state: ZoomHostState,
+  nowMs: number,
+): boolean {
+  const same =
+    host.email === user.email &&
+    host.firstName === user.first_name &&
+    host.lastName === user.last_name &&
+    host.zoomState === state;
+  if (same) return false;
+  db.prepare(
+    `UPDATE zoom_hosts SET email = ?, first_name = ?, last_name = ?, zoom_state = ?,
+       updated_at_ms = ? WHERE event_id = ? AND zoom_user_id = ?`,
+  ).run(user.email, user.first_name, user.last_name, state, nowMs, host.eventId, host.hostId);
+
+  return true;
+}
+
+/** What Zoom's answer about a user means for the host it backs. */
+export function zoomStateOf(user: {
+  present: boolean;
+  status: string;
+  type: number;
+}): ZoomHostState {
+  if (!user.present) return 'deleted';
+  if (user.status !== 'active') return 'deactivated';
+  return user.type === 2 ? 'licensed' : 'unlicensed';
+}
+
+function applySync(db: Database.Database, eventId: string, batchId: string, nowMs: number) {
+  const report: SyncReport = { checked: 0, updated: 0, changed: [] };
+  db.transaction(() => {
+    for (const user of stagedUsers(db, batchId)) {
+      const host = selectHost(db, eventId, user.zoom_user_id);
+      if (!host) continue;
+      report.checked += 1;
+      const state = zoomStateOf({ ...user, present: user.present === 1 });
+      // A deleted user answers with no names; keep the last ones Zoom gave.
+      const seen =
+        user.present === 1
+          ? user
+          : { ...user, email: host.email, first_name: host.firstName, last_name: host.lastName };
+      if (refreshHost(db, host, seen, state, nowMs)) report.updated += 1;
+      if (state !== 'licensed' && host.zoomState !== state) {
+        report.changed.push({
+          hostId: host.hostId,
+          zoomState: state,
+          sessions: sessionsOf(db, eventId, host.hostId),
+        });
+      }
+    }
+    clear(db, batchId);
+  })();
+
+  return report;
+}
+
+/** A fixed one-second window per account and category; IMMEDIATE so processes queue on it. */
+function reserve(
+  db: Database.Database,
+  accountId: string,
+  category: string,
+  perSecond: number,
+  nowMs: number,
+): number {
+  return db
+    .transaction(() => {
+      const row = db
+        .prepare<[string, string], { window_start_ms: number; used: number }>(
+          `SELECT window_start_ms, used FROM zoom_rate_windows
+            WHERE account_id = ? AND category = ?`,
+        )
+        .get(accountId, category);
+      if (!row || nowMs - row.window_start_ms >= 1000) {
+        db.prepare(
+          `INSERT INTO zoom_rate_windows (account_id, category, window_start_ms, used)
+           VALUES (?, ?, ?, 1)
+           ON CONFLICT (account_id, category)
+           DO UPDATE SET window_start_ms = excluded.window_start_ms, used = 1`,
+        ).run(accountId, category, nowMs);
+        return 0;
+      }
+      if (row.used < perSecond) {
+        db.prepare(
+          'UPDATE zoom_rate_windows SET used = used + 1 WHERE account_id = ? AND category = ?',
+        ).run(accountId, category);
+        return 0;
+      }
+      return row.window_start_ms + 1000 - nowMs;
+    })
+    .immediate();
+}
