@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { prepared } from './sqlite-statements.js';
 import type {
   HostInput,
   HostRemoval,
@@ -56,20 +57,19 @@ export function createSqliteHostStore(db: Database.Database, now: () => number):
 
 function insertPerson(db: Database.Database, input: PersonInput, nowMs: number) {
   const id = `person_${randomUUID()}`;
-  const result = db
-    .prepare(
-      `INSERT INTO people (id, event_id, first_name, last_name, email, email_key, created_at_ms)
+  const result = prepared(
+    db,
+    `INSERT INTO people (id, event_id, first_name, last_name, email, email_key, created_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, email_key) DO NOTHING`,
-    )
-    .run(
-      id,
-      input.eventId,
-      input.firstName,
-      input.lastName,
-      input.email,
-      emailKey(input.email),
-      nowMs,
-    );
+  ).run(
+    id,
+    input.eventId,
+    input.firstName,
+    input.lastName,
+    input.email,
+    emailKey(input.email),
+    nowMs,
+  );
   if (result.changes === 0) return 'duplicate' as const;
 
   return { id, ...input, createdAtMs: nowMs };
@@ -87,18 +87,19 @@ function toPerson(row: PersonRow): Person {
 }
 
 function selectPeople(db: Database.Database, eventId: string): Person[] {
-  return db
-    .prepare<[string], PersonRow>(
-      'SELECT * FROM people WHERE event_id = ? ORDER BY created_at_ms, id',
-    )
+  return prepared<[string], PersonRow>(
+    db,
+    'SELECT * FROM people WHERE event_id = ? ORDER BY created_at_ms, id',
+  )
     .all(eventId)
     .map(toPerson);
 }
 
 function selectPerson(db: Database.Database, eventId: string, personId: string): Person | null {
-  const row = db
-    .prepare<[string, string], PersonRow>('SELECT * FROM people WHERE event_id = ? AND id = ?')
-    .get(eventId, personId);
+  const row = prepared<[string, string], PersonRow>(
+    db,
+    'SELECT * FROM people WHERE event_id = ? AND id = ?',
+  ).get(eventId, personId);
 
   return row ? toPerson(row) : null;
 }
@@ -125,11 +126,10 @@ export function selectHost(
   eventId: string,
   hostId: string,
 ): ZoomHost | null {
-  const row = db
-    .prepare<[string, string], HostRow>(
-      'SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?',
-    )
-    .get(eventId, hostId);
+  const row = prepared<[string, string], HostRow>(
+    db,
+    'SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?',
+  ).get(eventId, hostId);
 
   return row ? toHost(row) : null;
 }
@@ -140,7 +140,8 @@ function upsertHost(db: Database.Database, input: HostInput, nowMs: number) {
     const existing = selectHost(db, input.eventId, input.hostId);
     if (existing) return { host: existing, created: false };
     const personId = matchOrCreatePerson(db, input.eventId, input.email, input.personNames, nowMs);
-    db.prepare(
+    prepared(
+      db,
       `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
          zoom_state, expected_attendees, capacity, webinar_capacity, created_at_ms, updated_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, 'licensed', ?, ?, ?, ?, ?)`,
@@ -168,11 +169,10 @@ export function matchOrCreatePerson(
   names: { firstName: string; lastName: string },
   nowMs: number,
 ): string {
-  const found = db
-    .prepare<[string, string], { id: string }>(
-      'SELECT id FROM people WHERE event_id = ? AND email_key = ?',
-    )
-    .get(eventId, emailKey(email));
+  const found = prepared<[string, string], { id: string }>(
+    db,
+    'SELECT id FROM people WHERE event_id = ? AND email_key = ?',
+  ).get(eventId, emailKey(email));
   if (found) return found.id;
   const person = insertPerson(db, { eventId, email, ...names }, nowMs);
 
@@ -185,12 +185,11 @@ function pageHosts(
   limit: number,
   cursor: string | null,
 ): Page<ZoomHost> {
-  const rows = db
-    .prepare<[string, string, number], HostRow>(
-      `SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id > ?
+  const rows = prepared<[string, string, number], HostRow>(
+    db,
+    `SELECT * FROM zoom_hosts WHERE event_id = ? AND zoom_user_id > ?
         ORDER BY zoom_user_id LIMIT ?`,
-    )
-    .all(eventId, cursor ?? '', limit + 1);
+  ).all(eventId, cursor ?? '', limit + 1);
   const items = rows.slice(0, limit).map(toHost);
   const last = items.at(-1);
 
@@ -202,12 +201,11 @@ function pageHosts(
  * moment either lands first (and blocks this) or finds the host gone (and fails itself).
  */
 function deleteHost(db: Database.Database, eventId: string, hostId: string): HostRemoval {
-  const result = db
-    .prepare(
-      `DELETE FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?
+  const result = prepared(
+    db,
+    `DELETE FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?
          AND NOT EXISTS (SELECT 1 FROM sessions WHERE event_id = ? AND zoom_host_id = ?)`,
-    )
-    .run(eventId, hostId, eventId, hostId);
+  ).run(eventId, hostId, eventId, hostId);
   if (result.changes === 1) return { removed: true };
   if (!selectHost(db, eventId, hostId)) return { removed: false, reason: 'not_found' };
 
@@ -215,16 +213,15 @@ function deleteHost(db: Database.Database, eventId: string, hostId: string): Hos
 }
 
 export function sessionsOf(db: Database.Database, eventId: string, hostId: string): SessionRef[] {
-  return db
-    .prepare<[string, string], SessionRef>(
-      'SELECT id, title FROM sessions WHERE event_id = ? AND zoom_host_id = ? ORDER BY id',
-    )
-    .all(eventId, hostId);
+  return prepared<[string, string], SessionRef>(
+    db,
+    'SELECT id, title FROM sessions WHERE event_id = ? AND zoom_host_id = ? ORDER BY id',
+  ).all(eventId, hostId);
 }
 
 function insertSession(db: Database.Database, eventId: string, title: string, nowMs: number) {
   const id = `session_${randomUUID()}`;
-  db.prepare('INSERT INTO sessions (id, event_id, title, created_at_ms) VALUES (?, ?, ?, ?)').run(
+  prepared(db, 'INSERT INTO sessions (id, event_id, title, created_at_ms) VALUES (?, ?, ?, ?)').run(
     id,
     eventId,
     title,
@@ -241,14 +238,13 @@ function updateSessionHost(
   sessionId: string,
   hostId: string | null,
 ): boolean {
-  const result = db
-    .prepare(
-      `UPDATE sessions SET zoom_host_id = ?
+  const result = prepared(
+    db,
+    `UPDATE sessions SET zoom_host_id = ?
         WHERE id = ? AND event_id = ?
           AND (? IS NULL OR EXISTS (SELECT 1 FROM zoom_hosts WHERE event_id = ?
                                     AND zoom_user_id = ? AND zoom_state = 'licensed'))`,
-    )
-    .run(hostId, sessionId, eventId, hostId, eventId, hostId);
+  ).run(hostId, sessionId, eventId, hostId, eventId, hostId);
 
   return result.changes === 1;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepared } from './sqlite-statements.js';
 import { matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
 import type {
   ImportReport,
@@ -32,7 +33,8 @@ export function createSqliteScanStore(db: Database.Database, now: () => number):
 }
 
 function stage(db: Database.Database, batchId: string, users: StagedZoomUser[]): void {
-  const insert = db.prepare(
+  const insert = prepared(
+    db,
     `INSERT OR REPLACE INTO zoom_user_staging
        (batch_id, zoom_user_id, present, email, first_name, last_name, type, status)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -54,15 +56,14 @@ function stage(db: Database.Database, batchId: string, users: StagedZoomUser[]):
 }
 
 function clear(db: Database.Database, batchId: string): void {
-  db.prepare('DELETE FROM zoom_user_staging WHERE batch_id = ?').run(batchId);
+  prepared(db, 'DELETE FROM zoom_user_staging WHERE batch_id = ?').run(batchId);
 }
 
 function stagedUsers(db: Database.Database, batchId: string): StagedRow[] {
-  return db
-    .prepare<[string], StagedRow>(
-      'SELECT * FROM zoom_user_staging WHERE batch_id = ? ORDER BY zoom_user_id',
-    )
-    .all(batchId);
+  return prepared<[string], StagedRow>(
+    db,
+    'SELECT * FROM zoom_user_staging WHERE batch_id = ? ORDER BY zoom_user_id',
+  ).all(batchId);
 }
 
 /** Active licensed users become hosts (matched to people by email); others are skipped. */
@@ -99,7 +100,8 @@ function importOne(db: Database.Database, eventId: string, user: StagedRow, nowM
       nowMs,
     );
     // Imported hosts have no expected attendees; each session checks the capacity it needs.
-    db.prepare(
+    prepared(
+      db,
       `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
          zoom_state, expected_attendees, capacity, webinar_capacity, created_at_ms, updated_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, 'licensed', 0, 0, 0, ?, ?)`,
@@ -135,7 +137,8 @@ function refreshHost(
     host.lastName === user.last_name &&
     host.zoomState === state;
   if (same) return false;
-  db.prepare(
+  prepared(
+    db,
     `UPDATE zoom_hosts SET email = ?, first_name = ?, last_name = ?, zoom_state = ?,
        updated_at_ms = ? WHERE event_id = ? AND zoom_user_id = ?`,
   ).run(user.email, user.first_name, user.last_name, state, nowMs, host.eventId, host.hostId);
@@ -182,7 +185,11 @@ function applySync(db: Database.Database, eventId: string, batchId: string, nowM
   return report;
 }
 
-/** A fixed one-second window per account and category; IMMEDIATE so processes queue on it. */
+/**
+ * Spaces calls evenly, 1000/perSecond ms apart per account and category, so no one-second
+ * window Zoom might slide over ever holds more than its limit. Answers how long the caller
+ * waits for its slot; IMMEDIATE so concurrent processes take slots one after another.
+ */
 function reserve(
   db: Database.Database,
   accountId: string,
@@ -192,28 +199,18 @@ function reserve(
 ): number {
   return db
     .transaction(() => {
-      const row = db
-        .prepare<[string, string], { window_start_ms: number; used: number }>(
-          `SELECT window_start_ms, used FROM zoom_rate_windows
-            WHERE account_id = ? AND category = ?`,
-        )
-        .get(accountId, category);
-      if (!row || nowMs - row.window_start_ms >= 1000) {
-        db.prepare(
-          `INSERT INTO zoom_rate_windows (account_id, category, window_start_ms, used)
-           VALUES (?, ?, ?, 1)
-           ON CONFLICT (account_id, category)
-           DO UPDATE SET window_start_ms = excluded.window_start_ms, used = 1`,
-        ).run(accountId, category, nowMs);
-        return 0;
-      }
-      if (row.used < perSecond) {
-        db.prepare(
-          'UPDATE zoom_rate_windows SET used = used + 1 WHERE account_id = ? AND category = ?',
-        ).run(accountId, category);
-        return 0;
-      }
-      return row.window_start_ms + 1000 - nowMs;
+      const row = prepared<[string, string], { next_slot_ms: number }>(
+        db,
+        'SELECT next_slot_ms FROM zoom_call_slots WHERE account_id = ? AND category = ?',
+      ).get(accountId, category);
+      const slotMs = Math.max(nowMs, row?.next_slot_ms ?? 0);
+      prepared(
+        db,
+        `INSERT INTO zoom_call_slots (account_id, category, next_slot_ms) VALUES (?, ?, ?)
+         ON CONFLICT (account_id, category) DO UPDATE SET next_slot_ms = excluded.next_slot_ms`,
+      ).run(accountId, category, slotMs + Math.ceil(1000 / perSecond));
+
+      return slotMs - nowMs;
     })
     .immediate();
 }

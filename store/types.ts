@@ -173,7 +173,7 @@ export interface ZoomScanStore {
   commitImport(eventId: string, batchId: string): Promise<ImportReport>;
   /** Applies the staged state of each host in one transaction, then drops the batch. */
   commitSync(eventId: string, batchId: string): Promise<SyncReport>;
-  /** Takes a slot of the account's per-second budget; else answers how long to wait. */
+  /** Reserves the account's next call slot; answers how long to wait until it comes. */
   reserveZoomCall(accountId: string, category: string, perSecond: number): Promise<number>;
 }
 

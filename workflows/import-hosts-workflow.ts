@@ -7,7 +7,9 @@ export type ImportHostsOutcome =
   | { kind: 'imported'; report: ImportReport & { pages: number; restarts: number } }
   | { kind: 'failed'; reason: ScanFailure };
 
-const zoom = wf.proxyActivities<HostScanActivities>({
+// Local activities: no Update reaches this child, and a page then costs a marker instead of a
+// round trip through the server, which would otherwise set the pace of a large scan.
+const zoom = wf.proxyLocalActivities<HostScanActivities>({
   startToCloseTimeout: '30 seconds',
   retry: SCAN_RETRY,
   summary: 'Read a page of the Zoom account’s active users',

@@ -2,7 +2,8 @@ import * as wf from '@temporalio/workflow';
 import type { HostActivities } from '../activities/zoom/host-activities.js';
 import type { HostRemoval } from '../store/types.js';
 
-const store = wf.proxyActivities<HostActivities>({
+// A local activity: the check-and-delete is one statement, so one marker records it.
+const store = wf.proxyLocalActivities<HostActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5 },
   summary: 'Remove the host unless a session maps it',

@@ -6,7 +6,9 @@ import { SCAN_RETRY, scanFailureOf, type ScanFailure } from './hosts/scan-failur
 export type SyncHostsOutcome =
   { kind: 'synced'; report: SyncReport } | { kind: 'failed'; reason: ScanFailure };
 
-const zoom = wf.proxyActivities<HostScanActivities>({
+// Local activities: no Update reaches this child, and a page then costs a marker instead of a
+// round trip through the server, which would otherwise set the pace of a large scan.
+const zoom = wf.proxyLocalActivities<HostScanActivities>({
   startToCloseTimeout: '60 seconds',
   retry: SCAN_RETRY,
   summary: 'Read a batch of hosts from Zoom by user id',

@@ -138,6 +138,8 @@ export interface EmulatorStats {
   tokenRefusals: number;
   apiCalls: number;
   faultsInjected: number;
+  apiCallsByEndpoint: Record<string, number>;
+  apiRateLimited: number;
 }
 
 export interface ZoomUserInput {

@@ -6,7 +6,8 @@ export type ScanFailure =
   'token_rejected' | 'token_unavailable' | 'page_token_expired' | 'zoom_unavailable';
 
 export function scanFailureOf(failure: unknown): ScanFailure {
-  const cause = failure instanceof wf.ActivityFailure ? failure.cause : undefined;
+  // A local activity's non-retryable failure arrives unwrapped; a retried one arrives wrapped.
+  const cause = failure instanceof wf.ActivityFailure ? failure.cause : failure;
   const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
   if (type === FailureType.ZoomTokenRejected) return 'token_rejected';
   if (type === FailureType.TokenUnavailable) return 'token_unavailable';

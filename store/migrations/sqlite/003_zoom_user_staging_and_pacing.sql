@@ -12,12 +12,11 @@ CREATE TABLE zoom_user_staging (
   PRIMARY KEY (batch_id, zoom_user_id)
 );
 
--- Zoom's per-second limits are per account, whatever the event or process: one window per
--- account and category, shared by every worker through the store.
-CREATE TABLE zoom_rate_windows (
+-- Zoom's per-second limits are per account, whatever the event or process: the next free slot
+-- per account and category, shared by every worker through the store.
+CREATE TABLE zoom_call_slots (
   account_id TEXT NOT NULL,
   category TEXT NOT NULL,
-  window_start_ms INTEGER NOT NULL,
-  used INTEGER NOT NULL,
+  next_slot_ms INTEGER NOT NULL,
   PRIMARY KEY (account_id, category)
 );
