@@ -109,6 +109,30 @@ describe('people and Zoom hosts over HTTP', () => {
     });
   });
 
+  it('imports the account’s licensed users and syncs them later', async () => {
+    const app = await stack.zoom.createConnectableApp();
+    await stack.zoom.bulkUsers(app.accountId, { count: 310 });
+    await stack.zoom.bulkUsers(app.accountId, { count: 3, type: 1 });
+    await call('PUT', '/events/hosts-e2e-4/zoom/credentials', {
+      accountId: app.accountId,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    });
+    const imported = await call('POST', '/events/hosts-e2e-4/zoom/hosts/import');
+    expect(imported).toMatchObject({
+      status: 200,
+      body: { added: 310, skipped: { unlicensed: 3 }, pages: 2 },
+    });
+    const page = await call('GET', '/events/hosts-e2e-4/zoom/hosts?limit=5');
+    const first = (page.body.items as { hostId: string }[])[0]?.hostId ?? '';
+    await stack.zoom.updateUser(first, { type: 1 });
+    const synced = await call('POST', '/events/hosts-e2e-4/zoom/hosts/sync');
+    expect(synced).toMatchObject({
+      status: 200,
+      body: { checked: 310, changed: [{ hostId: first, zoomState: 'unlicensed', sessions: [] }] },
+    });
+  });
+
   it('answers not_connected for an event without Zoom, and 400 for bad input', async () => {
     const notConnected = await call('POST', '/events/hosts-e2e-3/zoom/hosts', {
       ...grace,

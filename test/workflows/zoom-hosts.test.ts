@@ -135,6 +135,17 @@ describe('host management through the integration workflow', () => {
     });
   });
 
+  describe('when Zoom rate-limits a call', () => {
+    it('waits for Retry-After and adds the host', async () => {
+      const { add, zoom } = await eventWithUsers(ADA);
+      await zoom.injectFault({ target: 'api', kind: 'rate_limit', retryAfter: { seconds: 1 } });
+      await zoom.injectFault({ target: 'api', kind: 'rate_limit', retryAfter: null });
+      const started = Date.now();
+      expect(await add()).toMatchObject({ ok: true, created: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    });
+  });
+
   describe('when Zoom is unreachable', () => {
     it('answers a retryable zoom_unavailable and writes nothing', async () => {
       const { add, zoom, store, eventId } = await eventWithUsers(ADA);
