@@ -101,6 +101,21 @@ describe('host import', () => {
   });
 });
 
+describe('when Zoom rejects the token during a scan', () => {
+  it('mints once and imports on the second try', async () => {
+    const { zoom, app, handle } = await connectedEvent();
+    await zoom.bulkUsers(app.accountId, { count: 5 });
+    // Deactivating revokes the live token; re-activating lets the integration mint again.
+    await zoom.deactivate(app.clientId);
+    await zoom.activate(app.clientId);
+    expect(await handle.executeUpdate(importHosts)).toMatchObject({
+      ok: true,
+      report: { added: 5 },
+    });
+    expect(await zoom.tokens(app.clientId)).toHaveLength(2);
+  });
+});
+
 describe('host sync', () => {
   it('updates renamed hosts and flags lost licences, deactivations and deletions', async () => {
     const { zoom, store, app, eventId, handle } = await connectedEvent();

@@ -117,6 +117,15 @@ describe('host management through the integration workflow', () => {
       expect((await store.listHosts(eventId, 10, null)).items).toHaveLength(0);
     });
 
+    it('still removes a host, as removing calls no Zoom API', async () => {
+      const { add, zoom, app, env, handle } = await eventWithUsers(ADA);
+      const added = await add();
+      await zoom.regenerateSecret(app.clientId);
+      await env.sleep(HOUR_MS);
+      const hostId = added.ok ? added.host.hostId : '';
+      expect(await handle.executeUpdate(removeHost, { args: [{ hostId }] })).toEqual({ ok: true });
+    });
+
     it('answers integration_disabled while disabled', async () => {
       const { add, handle } = await eventWithUsers(ADA);
       await handle.executeUpdate(disableIntegration);
