@@ -158,7 +158,8 @@ function raceSide(
 ): Promise<boolean[]> {
   // Worker threads do not inherit tsx's loader, so the thread registers it before loading.
   const script = new URL('./race-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import('${script}'); })`;
+  const bootstrap =
+    "import('tsx/esm/api')" + `.then((tsx) => { tsx.register(); return import('${script}'); })`;
   const worker = new Worker(bootstrap, {
     eval: true,
     workerData: { filename, key: key.toString('base64'), role, barrier, rounds },

@@ -6,8 +6,8 @@ import type { IntegrationError } from '../zoom-integration/definitions.js';
 const USER_MANAGEMENT = 'Add or fix the user under User Management in Zoom first, then try again.';
 
 const REFUSALS: Record<Exclude<HostRefusalReason, 'capacity'>, [ErrorCode, string]> = {
-  not_in_account: ['zoom_user_not_found', 'This email is not a user of the event’s Zoom account.'],
-  pending: ['zoom_user_not_eligible', 'This Zoom user has not accepted the account’s invitation.'],
+  not_in_account: ['zoom_user_not_found', 'This email is no user of the event’s Zoom account.'],
+  pending: ['zoom_user_not_eligible', 'This Zoom user has not accepted the invitation yet.'],
   inactive: ['zoom_user_not_eligible', 'This Zoom user is deactivated.'],
   unlicensed: ['zoom_user_not_eligible', 'This Zoom user holds no licence.'],
 };
@@ -38,7 +38,8 @@ export function userRefusal(
   nowMs: number,
 ): IntegrationError {
   if (reason === 'capacity') {
-    const message = `This Zoom user can host ${largestCapacity ?? 0} attendees, fewer than ${expected}.`;
+    const largest = largestCapacity ?? 0;
+    const message = `This Zoom user can host ${largest} attendees, fewer than ${expected}.`;
     return hostError('host_capacity_exceeded', message, nowMs, { largestCapacity, expected });
   }
   const [code, sentence] = REFUSALS[reason];
@@ -48,7 +49,7 @@ export function userRefusal(
 
 export function hostInUse(sessions: SessionRef[], nowMs: number): IntegrationError {
   const titles = sessions.map((session) => `“${session.title}”`).join(', ');
-  const message = `Sessions stream through this host (${titles}); reassign them to another host first.`;
+  const message = `Sessions stream through this host (${titles}); reassign them first.`;
 
   return hostError('host_in_use', message, nowMs, { sessions });
 }
