@@ -1,0 +1,42 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { loadHistory } from '../../tools/history-files.js';
+import { workflowBundle } from '../support/workflow-harness.js';
+
+const DIR = join(import.meta.dirname, '..', 'histories');
+const files = readdirSync(DIR).filter((name) => name.endsWith('.json'));
+
+// Histories recorded from real runs (npm run record:histories): a change that breaks
+// determinism for any of them fails here, before it can strand a running workflow.
+describe('recorded histories', () => {
+  it('cover every workflow type and a lifecycle that continued as new', () => {
+    const types = new Set(files.map((name) => name.split('--')[0]));
+    expect([...types].sort()).toEqual([
+      'addHostWorkflow',
+      'importHostsWorkflow',
+      'removeHostWorkflow',
+      'syncHostsWorkflow',
+      'zoomIntegrationWorkflow',
+    ]);
+    expect(files.filter((name) => name.includes('rec-healthy')).length).toBeGreaterThan(1);
+  });
+
+  it('replay deterministically against the current code', async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const histories = files.map((name) => ({
+      workflowId: name,
+      history: loadHistory(join(DIR, name)),
+    }));
+    const failures: string[] = [];
+    const results = Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      histories,
+    );
+    for await (const result of results) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,98 @@
+// Records real histories for the replay tests: runs each scenario on the embedded stack through
+// the API, then writes every run of every workflow it made to test/histories/.
+// Usage: npm run record:histories
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startStack, type Stack } from '../test/support/stack.js';
+import type { ZoomApp } from '../test/support/zoom-control.js';
+import { saveHistory } from './history-files.js';
+
+const OUT_DIR = 'test/histories';
+
+async function call(stack: Stack, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const credentials = (app: ZoomApp) => ({
+  accountId: app.accountId,
+  clientId: app.clientId,
+  clientSecret: app.clientSecret,
+});
+
+/** A healthy lifecycle long enough to continue-as-new twice (8-second tokens, 2 cycles a run). */
+async function healthy(stack: Stack): Promise<void> {
+  const app = await stack.zoom.createConnectableApp();
+  await call(stack, 'PUT', '/events/rec-healthy/zoom/credentials', credentials(app));
+}
+
+/** Paused by a regenerated secret, resumed by the new one. */
+async function pausedAndResumed(stack: Stack): Promise<void> {
+  const app = await stack.zoom.createConnectableApp();
+  await call(stack, 'PUT', '/events/rec-paused/zoom/credentials', credentials(app));
+  const clientSecret = await stack.zoom.regenerateSecret(app.clientId);
+  await call(stack, 'POST', '/events/rec-paused/zoom/token/regenerate');
+  await call(stack, 'PUT', '/events/rec-paused/zoom/credentials', {
+    ...credentials(app),
+    clientSecret,
+  });
+}
+
+/** A host added, a host refused, an import and a removal. */
+async function hosts(stack: Stack): Promise<void> {
+  const app = await stack.zoom.createConnectableApp();
+  await stack.zoom.createUser(app.accountId, {
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'L',
+  });
+  await stack.zoom.bulkUsers(app.accountId, { count: 3 });
+  await call(stack, 'PUT', '/events/rec-hosts/zoom/credentials', credentials(app));
+  const person = { firstName: 'Ada', lastName: 'L', expectedAttendees: 10 };
+  const added = await call(stack, 'POST', '/events/rec-hosts/zoom/hosts', {
+    ...person,
+    email: 'ada@example.com',
+  });
+  await call(stack, 'POST', '/events/rec-hosts/zoom/hosts', {
+    ...person,
+    email: 'nobody@example.com',
+  });
+  await call(stack, 'POST', '/events/rec-hosts/zoom/hosts/import');
+  await call(stack, 'POST', '/events/rec-hosts/zoom/hosts/sync');
+  const hostId = (JSON.parse(added.text) as { hostId: string }).hostId;
+  await call(stack, 'DELETE', `/events/rec-hosts/zoom/hosts/${hostId}`);
+}
+
+async function exportAll(stack: Stack): Promise<number> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  let written = 0;
+  for await (const run of stack.client.workflow.list()) {
+    const history = await stack.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const name = `${run.type}--${run.workflowId.replace(/[^A-Za-z0-9-]+/g, '_')}--${run.runId}`;
+    saveHistory(join(OUT_DIR, `${name}.json`), history);
+    written += 1;
+  }
+  return written;
+}
+
+const stack = await startStack({
+  dir: mkdtempSync(join(tmpdir(), 'greenroom-record-')),
+  tokenTtlSeconds: 8,
+  extraEnv: { CYCLES_BEFORE_CONTINUE_AS_NEW: '2' },
+});
+try {
+  await healthy(stack);
+  await pausedAndResumed(stack);
+  await hosts(stack);
+  // Five regeneration cycles of six seconds: two continue-as-new for the healthy lifecycle.
+  await delay(32_000);
+  console.log(`recorded ${await exportAll(stack)} histories into ${OUT_DIR}`);
+} finally {
+  await stack.stop();
+}

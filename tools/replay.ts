@@ -1,0 +1,73 @@
+// Replays workflow histories against the current code and says whether they are deterministic.
+// Usage: npm run replay -- <workflowId> [--address host:port] [--namespace ns]
+//        npm run replay -- --file history.json   (recorded by npm run record:histories)
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../worker/workflows-path.js';
+import { loadHistory } from './history-files.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    file: { type: 'string', multiple: true },
+    address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
+    namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
+  },
+});
+
+interface NamedHistory {
+  workflowId: string;
+  history: unknown;
+}
+
+function* fromFiles(files: string[]): Iterable<NamedHistory> {
+  for (const file of files) {
+    yield { workflowId: file, history: loadHistory(file) };
+  }
+}
+
+/** Every run of each workflow id, newest first, as the server keeps them. */
+async function* fromServer(client: Client, workflowIds: string[]): AsyncIterable<NamedHistory> {
+  for (const workflowId of workflowIds) {
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+      const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      yield { workflowId: `${workflowId} (run ${run.runId})`, history };
+    }
+  }
+}
+
+function report(result: ReplayResult): boolean {
+  if (!result.error) {
+    console.log(`deterministic: ${result.workflowId}`);
+    return true;
+  }
+  console.log(`DIVERGED: ${result.workflowId}\n  ${result.error.message}`);
+  return false;
+}
+
+async function main(): Promise<number> {
+  // Only the verdicts matter here, not the replay worker's own progress lines.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const files = values.file ?? [];
+  if (files.length === 0 && positionals.length === 0) {
+    console.error('give a workflow id, or --file with a history exported as JSON');
+    return 2;
+  }
+  const connection = files.length ? null : await Connection.connect({ address: values.address });
+  const source = connection
+    ? fromServer(new Client({ connection, namespace: values.namespace }), positionals)
+    : fromFiles(files);
+  let allDeterministic = true;
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, source)) {
+    allDeterministic = report(result) && allDeterministic;
+    replayed += 1;
+  }
+  await connection?.close();
+  if (replayed === 0) console.error('no history found');
+
+  return allDeterministic && replayed > 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
