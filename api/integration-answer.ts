@@ -1,6 +1,7 @@
 import type { ConnectionSummary } from '../store/types.js';
 import type { IntegrationError, IntegrationView } from '../workflows/zoom-integration-workflow.js';
 import { refusalError } from '../workflows/zoom-integration/outcomes.js';
+import { ApiError } from './errors.js';
 import type { IntegrationReading } from './integration-gateway.js';
 import type { IntegrationAnswer } from './schemas.js';
 
@@ -89,4 +90,19 @@ function tokenAnswer(
 export function errorAnswer(error: IntegrationError) {
   const { atMs, ...rest } = error;
   return { ...rest, at: iso(atMs) };
+}
+
+/**
+ * The error an API answer throws for a refused action: the workflow's facts flattened into
+ * `details`, without the credential fields (cause, checks, scopes) that say nothing here.
+ */
+export function refusedAction(error: IntegrationError): ApiError {
+  const { code, message, cause, checks, missingScopes, retryable, atMs, details } = error;
+  return new ApiError(code, message, {
+    // A refusal of the credentials carries its cause and checks; other errors have none.
+    ...(cause ? { cause, checks, missingScopes } : {}),
+    retryable,
+    at: iso(atMs),
+    ...details,
+  });
 }

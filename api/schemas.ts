@@ -77,7 +77,13 @@ export const errorAnswer = z.object({
   }),
 });
 
-const name = (label: string) => z.string().trim().min(1, `${label} is required`).max(100);
+const name = (label: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${label} is required`)
+    .max(100)
+    .regex(/^[^\p{Cc}]*$/u, `${label} must not contain control characters`);
 
 /** A person of an event. */
 export const personBody = z

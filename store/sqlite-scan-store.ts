@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepared } from './sqlite-statements.js';
-import { matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
+import { emailKey, matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
 import type {
   ImportReport,
   StagedZoomUser,
@@ -142,8 +142,21 @@ function refreshHost(
     `UPDATE zoom_hosts SET email = ?, first_name = ?, last_name = ?, zoom_state = ?,
        updated_at_ms = ? WHERE event_id = ? AND zoom_user_id = ?`,
   ).run(user.email, user.first_name, user.last_name, state, nowMs, host.eventId, host.hostId);
+  if (user.email !== host.email) followRenamedEmail(db, host, user.email);
 
   return true;
+}
+
+/**
+ * The host's person follows a renamed Zoom email, unless another person of the event holds it;
+ * otherwise a later host with the old email would be matched to this person.
+ */
+function followRenamedEmail(db: Database.Database, host: ZoomHost, email: string): void {
+  prepared(
+    db,
+    `UPDATE people SET email = ?, email_key = ?
+      WHERE id = ? AND NOT EXISTS (SELECT 1 FROM people WHERE event_id = ? AND email_key = ?)`,
+  ).run(email, emailKey(email), host.personId, host.eventId, emailKey(email));
 }
 
 /** What Zoom's answer about a user means for the host it backs. */
@@ -165,11 +178,10 @@ function applySync(db: Database.Database, eventId: string, batchId: string, nowM
       if (!host) continue;
       report.checked += 1;
       const state = zoomStateOf({ ...user, present: user.present === 1 });
-      // A deleted user answers with no names; keep the last ones Zoom gave.
-      const seen =
-        user.present === 1
-          ? user
-          : { ...user, email: host.email, first_name: host.firstName, last_name: host.lastName };
+      // A deleted or pending user answers with no email or names; keep the last ones Zoom gave.
+      const seen = user.email
+        ? user
+        : { ...user, email: host.email, first_name: host.firstName, last_name: host.lastName };
       if (refreshHost(db, host, seen, state, nowMs)) report.updated += 1;
       if (state !== 'licensed' && host.zoomState !== state) {
         report.changed.push({

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GreenroomStore, ZoomHost } from '../../store/types.js';
 import type { IntegrationError } from '../../workflows/zoom-integration-workflow.js';
-import { ApiError } from '../errors.js';
-import { errorAnswer as renderError } from '../integration-answer.js';
+import { refusedAction } from '../integration-answer.js';
 import type { IntegrationGateway } from '../integration-gateway.js';
 import {
   addHostBody,
@@ -35,8 +34,7 @@ function renderHost(host: ZoomHost) {
 }
 
 function refuse(error: IntegrationError): never {
-  const { code, message, ...details } = renderError(error);
-  throw new ApiError(code, message, details);
+  throw refusedAction(error);
 }
 
 /** The Zoom hosts of an event: licensed users of its Zoom account, checked before they commit. */

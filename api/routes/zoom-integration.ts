@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { IntegrationStore } from '../../store/types.js';
 import type { ActionAnswer } from '../../workflows/zoom-integration-workflow.js';
-import { ApiError } from '../errors.js';
-import { errorAnswer, fromView, renderIntegration } from '../integration-answer.js';
+import { fromView, refusedAction, renderIntegration } from '../integration-answer.js';
 import type { IntegrationAction, IntegrationGateway } from '../integration-gateway.js';
 import {
   credentialsBody,
@@ -121,8 +120,7 @@ async function answerOrThrow(
   answer: ActionAnswer,
 ): Promise<IntegrationAnswer> {
   if (!answer.ok) {
-    const { code, message, ...details } = errorAnswer(answer.error);
-    throw new ApiError(code, message, details);
+    throw refusedAction(answer.error);
   }
   const connection = await deps.store.readConnection(eventId);
 

@@ -17,7 +17,7 @@ afterAll(async () => {
 interface Body {
   [field: string]: unknown;
   id?: string;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 async function call(method: string, path: string, body?: unknown) {
@@ -97,6 +97,11 @@ describe('people and Zoom hosts over HTTP', () => {
       body: { error: { code: 'zoom_user_not_found' } },
     });
     expect(unknown.body.error?.message).toContain('User Management');
+    expect(unknown.body.error?.details).toEqual({
+      reason: 'not_in_account',
+      retryable: false,
+      at: expect.any(String) as unknown,
+    });
 
     await call('POST', '/events/hosts-e2e-2/zoom/disable');
     const disabled = await call('POST', '/events/hosts-e2e-2/zoom/hosts', {
@@ -146,5 +151,11 @@ describe('people and Zoom hosts over HTTP', () => {
     });
     expect(badEmail.status).toBe(400);
     expect(badEmail.body.error?.message).toContain('email');
+    const control = await call('POST', '/events/hosts-e2e-3/people', {
+      ...grace,
+      lastName: 'H\u0000',
+    });
+    expect(control.status).toBe(400);
+    expect(control.body.error?.message).toContain('control characters');
   });
 });

@@ -53,4 +53,46 @@ describe('sqlite scan store', () => {
       await store.close();
     });
   });
+
+  describe('when a sync applies what Zoom said', () => {
+    const staged = (overrides: Record<string, unknown>) => ({
+      id: 'zoom-1',
+      present: true,
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'L',
+      type: 2,
+      status: 'active',
+      ...overrides,
+    });
+
+    it('keeps the last email and names of a user Zoom shows as pending', async () => {
+      const store = storeAt({ nowMs: 1 });
+      await store.stageZoomUsers('import', [staged({})]);
+      await store.commitImport('evt-1', 'import');
+      const pending = staged({ email: '', firstName: '', lastName: '', status: 'pending' });
+      await store.stageZoomUsers('sync', [pending]);
+      const report = await store.commitSync('evt-1', 'sync');
+      expect(report.changed).toEqual([
+        { hostId: 'zoom-1', zoomState: 'deactivated', sessions: [] },
+      ]);
+      expect(await store.readHost('evt-1', 'zoom-1')).toMatchObject({
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        zoomState: 'deactivated',
+      });
+      await store.close();
+    });
+
+    it('moves the person to a renamed email, so the old one matches no one', async () => {
+      const store = storeAt({ nowMs: 1 });
+      await store.stageZoomUsers('import', [staged({})]);
+      await store.commitImport('evt-1', 'import');
+      await store.stageZoomUsers('sync', [staged({ email: 'ada.new@example.com' })]);
+      await store.commitSync('evt-1', 'sync');
+      const people = await store.listPeople('evt-1');
+      expect(people.map((person) => person.email)).toEqual(['ada.new@example.com']);
+      await store.close();
+    });
+  });
 });

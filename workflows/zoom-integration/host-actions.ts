@@ -74,8 +74,13 @@ export async function removeHostThroughChild(
   return { ok: false, error: hostInUse(removal.sessions, Date.now()) };
 }
 
-/** Scans run longer than a single check: every page of a large account, paced by Zoom's limits. */
-const SCAN_TIMEOUT = '10 minutes';
+/**
+ * Scans run longer than a single check: every page of a large account, paced by Zoom's limits.
+ * Shorter than the API's wait for the answer, so no scan commits after its caller gave up.
+ * Limitation: a scan whose time runs out during its final commit may still finish that one
+ * transaction in the worker, while its caller hears that Zoom was unavailable.
+ */
+const SCAN_TIMEOUT = '100 seconds';
 
 type ScanResult<T> = { kind: 'done'; report: T } | { kind: 'failed'; reason: ScanFailure };
 
@@ -90,24 +95,35 @@ async function scanThroughChild<T>(
   const blocked = engine.zoomBlocker();
   if (blocked) return { ok: false, error: blocked };
 
-  let result = await runChild();
+  let result = await timeBoxed(runChild);
   if (result.kind === 'failed' && result.reason === 'token_rejected') {
     const reminted = await engine.regenerate();
     if (!reminted.ok) return reminted;
-    result = await runChild();
+    result = await timeBoxed(runChild);
   }
   if (result.kind === 'done') return { ok: true, report: result.report };
 
   return { ok: false, error: scanError(result.reason) };
 }
 
+/** A scan that ran out of time (Zoom too slow) committed nothing: Zoom is unavailable. */
+async function timeBoxed<T>(runChild: () => Promise<ScanResult<T>>): Promise<ScanResult<T>> {
+  try {
+    return await runChild();
+  } catch {
+    return { kind: 'failed', reason: 'zoom_unavailable' };
+  }
+}
+
 function scanError(reason: ScanFailure): IntegrationError {
   if (reason === 'token_rejected' || reason === 'token_unavailable') {
     return tokenExpiredError(Date.now());
   }
-  const why = reason === 'page_token_expired' ? 'listing kept expiring' : 'unreachable';
+  const why =
+    reason === 'page_token_expired' ? 'Zoom kept expiring the user listing' : 'Zoom is unavailable';
+  const message = `${why}; nothing was changed. Try again shortly.`;
 
-  return unavailableError(why, Date.now());
+  return hostError('zoom_unavailable', message, Date.now());
 }
 
 export async function importHostsThroughChild(engine: IntegrationEngine): Promise<ImportAnswer> {
