@@ -13,16 +13,23 @@ const { values } = parseArgs({
   options: {
     adds: { type: 'string', default: '100' },
     users: { type: 'string', default: '10000' },
+    'zoom-latency-ms': { type: 'string', default: '50' },
   },
 });
 const ADDS = Number(values.adds);
 const USERS = Number(values.users);
 const PAGE_SIZE = 300;
+/** A context figure, not the target: Zoom's API seen from afar answers in tens of milliseconds. */
+const ZOOM_LATENCY_MS = Number(values['zoom-latency-ms']);
 
 async function main(): Promise<void> {
   const stack = await startStack({ dir: mkdtempSync(join(tmpdir(), 'greenroom-bench-hosts-')) });
   try {
-    const report = { addHost: await measureAdds(stack), import: await measureImport(stack) };
+    const report = {
+      addHost: await measureAdds(stack, 'bench-adds', 0),
+      addHostWithZoomLatency: await measureAdds(stack, 'bench-adds-far', ZOOM_LATENCY_MS),
+      import: await measureImport(stack),
+    };
     mkdirSync('artifacts/bench', { recursive: true });
     writeFileSync('artifacts/bench/hosts.json', `${JSON.stringify(report, null, 2)}\n`);
     console.log(JSON.stringify(report, null, 2));
@@ -53,30 +60,46 @@ async function request(stack: Stack, method: string, path: string, body?: unknow
 }
 
 /** Adds hosts one by one through the API, then makes the same Zoom calls bare. */
-async function measureAdds(stack: Stack) {
+async function measureAdds(stack: Stack, eventId: string, zoomLatencyMs: number) {
   // Both sides run without the emulator's rate limit, so only the work itself is compared.
   await stack.zoom.settings({ rateLimits: false });
-  const app = await connect(stack, 'bench-adds');
-  const emails = Array.from({ length: ADDS }, (_, i) => `host${i}@bench.example.com`);
+  const app = await connect(stack, eventId);
+  const emails = Array.from({ length: ADDS }, (_, i) => `host${i}@${eventId}.example.com`);
   for (const email of emails) {
     await stack.zoom.createUser(app.accountId, { email, firstName: 'Bench', lastName: 'Host' });
   }
-  const durable = [];
+  // Optionally every Zoom API call answers after a delay, as a distant Zoom would.
+  const calls = emails.length * 4;
+  if (zoomLatencyMs > 0) {
+    await stack.zoom.injectFault({
+      target: 'api',
+      kind: 'latency',
+      latencyMs: zoomLatencyMs,
+      count: calls,
+    });
+  }
+  const durable = await addAll(stack, eventId, emails);
+  const bare = await bareCalls(stack, app, emails);
+  await stack.zoom.clearFaults();
+  const noOp = await noOpUpdates(stack, eventId, ADDS);
+  await stack.zoom.settings({ rateLimits: true });
+
+  return { zoomLatencyMs, ...summarise(durable, bare), noOpUpdateP50Ms: percentile(noOp, 0.5) };
+}
+
+async function addAll(stack: Stack, eventId: string, emails: string[]): Promise<number[]> {
+  const timings = [];
   for (const email of emails) {
     const started = performance.now();
-    await request(stack, 'POST', '/events/bench-adds/zoom/hosts', {
+    await request(stack, 'POST', `/events/${eventId}/zoom/hosts`, {
       firstName: 'Bench',
       lastName: 'Host',
       email,
       expectedAttendees: 10,
     });
-    durable.push(performance.now() - started);
+    timings.push(performance.now() - started);
   }
-  const bare = await bareCalls(stack, app, emails);
-  const noOp = await noOpUpdates(stack, 'bench-adds', ADDS);
-  await stack.zoom.settings({ rateLimits: true });
-
-  return { ...summarise(durable, bare), noOpUpdateP50Ms: percentile(noOp, 0.5) };
+  return timings;
 }
 
 /** The two calls an add makes (user by email, then settings), straight to the emulator. */
