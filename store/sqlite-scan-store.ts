@@ -99,7 +99,8 @@ function importOne(db: Database.Database, eventId: string, user: StagedRow, nowM
       },
       nowMs,
     );
-    // Imported hosts have no expected attendees; each session checks the capacity it needs.
+    // Limitation: an import reads no user settings (one request per 300 users), so imported
+    // hosts carry capacity 0 until a session checks the capacity of its own kind.
     prepared(
       db,
       `INSERT INTO zoom_hosts (event_id, zoom_user_id, person_id, email, first_name, last_name,
