@@ -22,7 +22,6 @@ import {
   removeHostThroughChild,
   syncHostsThroughChild,
 } from './zoom-integration/host-actions.js';
-import { publishStatus } from './zoom-integration/publish.js';
 
 export * from './zoom-integration/definitions.js';
 
@@ -38,7 +37,7 @@ export async function zoomIntegrationWorkflow(
     input.settings,
   );
   installHandlers(engine);
-  publishStatus(engine.state);
+  engine.publisher.publish(engine.state);
 
   let cyclesThisRun = 0;
   while (!engine.ended) {

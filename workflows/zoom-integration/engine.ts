@@ -25,7 +25,7 @@ import {
   unavailableError,
   type MintOutcome,
 } from './outcomes.js';
-import { publishStatus } from './publish.js';
+import { StatusPublisher } from './publish.js';
 import { backoffMs, refreshAtMs } from './schedule.js';
 
 const MINT_TIMEOUT_MS = 12 * SECOND_MS;
@@ -53,6 +53,7 @@ export class IntegrationEngine {
   /** Set by handlers when they changed the schedule, so the main loop recomputes its timer. */
   rescheduled = false;
   private busy = false;
+  readonly publisher = new StatusPublisher();
 
   constructor(
     readonly state: IntegrationState,
@@ -165,7 +166,7 @@ export class IntegrationEngine {
       this.state.credentialsId = null;
       this.state.token = null;
       this.ended = true;
-      publishStatus(this.state, 'not_connected');
+      this.publisher.publish(this.state, 'not_connected');
       return this.ok();
     });
   }
@@ -224,7 +225,7 @@ export class IntegrationEngine {
   private transition(change: Partial<IntegrationState>): void {
     Object.assign(this.state, change);
     this.rescheduled = true;
-    publishStatus(this.state);
+    this.publisher.publish(this.state);
   }
 
   /** Refused or unverifiable new credentials are dropped; a first save that fails ends it all. */
@@ -235,7 +236,7 @@ export class IntegrationEngine {
     await store.discardCredentials({ credentialsId: candidateId });
     if (this.state.credentialsId === null) {
       this.ended = true;
-      publishStatus(this.state, 'not_connected');
+      this.publisher.publish(this.state, 'not_connected');
     }
 
     return fail(error);

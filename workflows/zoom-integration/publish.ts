@@ -15,25 +15,26 @@ interface Published {
   expiresAtMs: number | null;
 }
 
-// Module state is private to each workflow run; it only spares history an upsert per unchanged key.
-let lastPublished: Published | null = null;
-
 /**
  * Publishes the status as search attributes (for the UI's list, with no worker running) and as
  * current details (the story in words). Only changed attributes are upserted, as each costs an
- * event in the history.
+ * event in the history; what was last published is kept per run, by the run's own publisher.
  */
-export function publishStatus(state: IntegrationState, statusOverride?: string): void {
-  const next: Published = {
-    eventId: state.eventId,
-    status: statusOverride ?? state.status,
-    cause: state.status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
-    expiresAtMs: state.token?.expiresAtMs ?? null,
-  };
-  const updates = changedAttributes(lastPublished, next);
-  if (updates.length > 0) upsertSearchAttributes(updates);
-  lastPublished = next;
-  setCurrentDetails(describe(state, next.status));
+export class StatusPublisher {
+  private last: Published | null = null;
+
+  publish(state: IntegrationState, statusOverride?: string): void {
+    const next: Published = {
+      eventId: state.eventId,
+      status: statusOverride ?? state.status,
+      cause: state.status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
+      expiresAtMs: state.token?.expiresAtMs ?? null,
+    };
+    const updates = changedAttributes(this.last, next);
+    if (updates.length > 0) upsertSearchAttributes(updates);
+    this.last = next;
+    setCurrentDetails(describe(state, next.status));
+  }
 }
 
 function changedAttributes(before: Published | null, next: Published): SearchAttributeUpdatePair[] {
