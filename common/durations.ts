@@ -4,9 +4,6 @@ export const SECOND_MS = 1_000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 
-/** Default margin before a token's expiry at which it is regenerated. */
-export const DEFAULT_REFRESH_MARGIN_MS = 5 * MINUTE_MS;
-
 /** Transient Zoom failures are retried from seconds growing to minutes. */
 export const TRANSIENT_BACKOFF_INITIAL_MS = 2 * SECOND_MS;
 export const TRANSIENT_BACKOFF_MAX_MS = 5 * MINUTE_MS;

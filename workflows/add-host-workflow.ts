@@ -3,6 +3,7 @@ import type { HostActivities } from '../activities/zoom/host-activities.js';
 import { FailureType } from '../common/failures.js';
 import type { ZoomHost } from '../store/types.js';
 import { hostError, userRefusal } from './hosts/host-errors.js';
+import { tokenExpiredError } from './zoom-integration/outcomes.js';
 import type { IntegrationError } from './zoom-integration/definitions.js';
 
 export interface AddHostInput {
@@ -75,12 +76,9 @@ function zoomFailure(failure: unknown): AddHostOutcome {
   const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
   if (type === FailureType.ZoomTokenRejected) return { kind: 'token_rejected' };
   if (type === FailureType.TokenUnavailable) {
-    return { kind: 'refused', error: hostError('token_expired', TOKEN_EXPIRED, Date.now()) };
+    return { kind: 'refused', error: tokenExpiredError(Date.now()) };
   }
   const message = 'Zoom is unavailable at the moment; try again shortly. Nothing was changed.';
 
   return { kind: 'refused', error: hostError('zoom_unavailable', message, Date.now()) };
 }
-
-export const TOKEN_EXPIRED =
-  'The Zoom access token has expired; regenerate it, then try again. Nothing was changed.';
