@@ -49,9 +49,6 @@ export function createSqliteHostStore(db: Database.Database, now: () => number):
     readHost: (eventId, hostId) => Promise.resolve(selectHost(db, eventId, hostId)),
     listHosts: (eventId, limit, cursor) => Promise.resolve(pageHosts(db, eventId, limit, cursor)),
     removeHost: (eventId, hostId) => Promise.resolve(deleteHost(db, eventId, hostId)),
-    createSession: (eventId, title) => Promise.resolve(insertSession(db, eventId, title, now())),
-    assignSessionHost: (eventId, sessionId, hostId) =>
-      Promise.resolve(updateSessionHost(db, eventId, sessionId, hostId)),
   };
 }
 
@@ -217,34 +214,4 @@ export function sessionsOf(db: Database.Database, eventId: string, hostId: strin
     db,
     'SELECT id, title FROM sessions WHERE event_id = ? AND zoom_host_id = ? ORDER BY id',
   ).all(eventId, hostId);
-}
-
-function insertSession(db: Database.Database, eventId: string, title: string, nowMs: number) {
-  const id = `session_${randomUUID()}`;
-  prepared(db, 'INSERT INTO sessions (id, event_id, title, created_at_ms) VALUES (?, ?, ?, ?)').run(
-    id,
-    eventId,
-    title,
-    nowMs,
-  );
-
-  return { id, title };
-}
-
-/** One guarded UPDATE: the host must exist and be licensed at the instant the row changes. */
-function updateSessionHost(
-  db: Database.Database,
-  eventId: string,
-  sessionId: string,
-  hostId: string | null,
-): boolean {
-  const result = prepared(
-    db,
-    `UPDATE sessions SET zoom_host_id = ?
-        WHERE id = ? AND event_id = ?
-          AND (? IS NULL OR EXISTS (SELECT 1 FROM zoom_hosts WHERE event_id = ?
-                                    AND zoom_user_id = ? AND zoom_state = 'licensed'))`,
-  ).run(hostId, sessionId, eventId, hostId, eventId, hostId);
-
-  return result.changes === 1;
 }

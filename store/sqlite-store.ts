@@ -4,6 +4,7 @@ import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
 import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
+import { createSqliteSessionStore } from './sqlite-session-store.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -52,6 +53,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
   return {
     ...createSqliteHostStore(db, now),
     ...createSqliteScanStore(db, now),
+    ...createSqliteSessionStore(db, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },

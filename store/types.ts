@@ -136,9 +136,6 @@ export interface HostStore {
   listHosts(eventId: string, limit: number, cursor: string | null): Promise<Page<ZoomHost>>;
   /** Removes the host unless a session maps it; one statement, so no assignment can slip in. */
   removeHost(eventId: string, hostId: string): Promise<HostRemoval>;
-  createSession(eventId: string, title: string): Promise<SessionRef>;
-  /** Maps the session to a licensed host; false when that host is gone or not licensed. */
-  assignSessionHost(eventId: string, sessionId: string, hostId: string | null): Promise<boolean>;
 }
 
 /** A Zoom user as an import or sync saw it; `present: false` means Zoom no longer knows it. */
@@ -177,4 +174,129 @@ export interface ZoomScanStore {
   reserveZoomCall(accountId: string, category: string, perSecond: number): Promise<number>;
 }
 
-export type GreenroomStore = IntegrationStore & HostStore & ZoomScanStore;
+export type ZoomSessionKind = 'meeting' | 'webinar';
+
+/** How a session streams: not at all, or through Zoom under one of the event's hosts. */
+export type StreamSetting =
+  | { source: 'off' }
+  /** `hostId` is null while the event has no hosts; the organiser is told to add some. */
+  | { source: 'zoom'; kind: ZoomSessionKind; hostId: string | null };
+
+/** What an organiser plans for a session. */
+export interface SessionPlan {
+  title: string;
+  /** Wall-clock time in `timeZone`, such as `2027-03-01T09:30`. */
+  startLocal: string;
+  timeZone: string;
+  /** The instant `startLocal` names in `timeZone`; Zoom is sent this, in UTC. */
+  startUtcMs: number;
+  durationMinutes: number;
+  expectedAttendees: number;
+}
+
+/** The meeting or webinar on Zoom behind a session; ids are strings (Zoom's are 64-bit). */
+export interface ZoomMeetingRef {
+  kind: ZoomSessionKind;
+  meetingId: string;
+  hostId: string;
+  joinUrl: string;
+}
+
+export interface Session extends SessionPlan {
+  id: string;
+  eventId: string;
+  stream: StreamSetting;
+  zoom: ZoomMeetingRef | null;
+  revision: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** A save that needs no Zoom call: a plan change with streaming off or without a host. */
+export interface LocalSessionSave {
+  eventId: string;
+  sessionId: string;
+  plan: SessionPlan;
+  stream: StreamSetting;
+  /** The revision the caller read, or null to create the session. */
+  expectedRevision: number | null;
+}
+
+export type LocalSaveResult =
+  | { kind: 'saved'; session: Session; meetingReleased: boolean }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; session: Session }
+  | { kind: 'has_meeting' };
+
+/** What a session sync commits once Zoom holds the meeting or webinar. */
+export interface ZoomSessionCommit {
+  eventId: string;
+  sessionId: string;
+  plan: SessionPlan;
+  kind: ZoomSessionKind;
+  hostId: string;
+  meetingId: string;
+  /** The revision the sync started from, or null when it creates the session. */
+  expectedRevision: number | null;
+}
+
+export type ZoomCommitResult =
+  | { kind: 'committed'; session: Session; replacedMeeting: boolean }
+  /** The session changed or the host went while Zoom was called; the new meeting is released. */
+  | { kind: 'lost_race'; reason: 'session_changed' | 'host_unusable' };
+
+export interface PendingMeetingDeletion {
+  kind: ZoomSessionKind;
+  meetingId: string;
+  sessionId: string;
+  attempts: number;
+}
+
+/** The sessions of an event and the Zoom meetings behind them. */
+export interface SessionStore {
+  readSession(eventId: string, sessionId: string): Promise<Session | null>;
+  listSessions(eventId: string, limit: number, cursor: string | null): Promise<Page<Session>>;
+  /**
+   * Saves a session without calling Zoom: its plan, with streaming off or waiting for a host.
+   * A meeting it had is released for deletion in the same transaction; a session whose meeting
+   * stays (still streaming through Zoom) must be saved through a sync instead: has_meeting.
+   */
+  saveSessionLocally(save: LocalSessionSave): Promise<LocalSaveResult>;
+  /** Deletes the session and releases its meeting for deletion on Zoom, in one transaction. */
+  deleteSession(eventId: string, sessionId: string): Promise<{ meetingReleased: boolean } | null>;
+  /** Records a create about to be sent; answers an earlier record for the same session. */
+  beginMeetingWrite(
+    eventId: string,
+    sessionId: string,
+    kind: ZoomSessionKind,
+    hostId: string,
+  ): Promise<{ resumed: boolean }>;
+  /** Keeps what Zoom answered to a create, out of workflow history. */
+  recordMeetingCreated(
+    eventId: string,
+    sessionId: string,
+    meeting: { meetingId: string; joinUrl: string },
+  ): Promise<void>;
+  /** Commits the meeting to the session if nothing changed meanwhile; otherwise releases it. */
+  commitZoomSession(commit: ZoomSessionCommit): Promise<ZoomCommitResult>;
+  /** Gives up a create: the meeting it made, if any, is released for deletion. */
+  abandonMeetingWrite(eventId: string, sessionId: string): Promise<void>;
+  /** Meeting ids Greenroom already knows for a session: current, releasing or being written. */
+  knownMeetingIds(eventId: string, sessionId: string): Promise<string[]>;
+  listMeetingDeletions(eventId: string, limit: number): Promise<PendingMeetingDeletion[]>;
+  finishMeetingDeletion(eventId: string, kind: ZoomSessionKind, meetingId: string): Promise<void>;
+  countMeetingDeletionAttempt(
+    eventId: string,
+    kind: ZoomSessionKind,
+    meetingId: string,
+  ): Promise<void>;
+  /** Counts one create or update for the host today (UTC); false when the day's budget is spent. */
+  reserveHostDailyWrite(
+    accountId: string,
+    hostId: string,
+    utcDay: string,
+    limit: number,
+  ): Promise<boolean>;
+}
+
+export type GreenroomStore = IntegrationStore & HostStore & ZoomScanStore & SessionStore;

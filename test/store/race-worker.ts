@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSecretBox } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
+import { commitMeeting } from '../support/sessions.js';
 
 interface RaceData {
   filename: string;
@@ -24,7 +25,9 @@ for (const [index, round] of data.rounds.entries()) {
   if (data.role === 'remove') {
     outcomes.push((await store.removeHost(round.eventId, round.hostId)).removed);
   } else {
-    outcomes.push(await store.assignSessionHost(round.eventId, round.sessionId, round.hostId));
+    // The real assignment: commit a meeting under the host to the session, as a sync does.
+    const result = await commitMeeting(store, round.eventId, round.sessionId, round.hostId, 1);
+    outcomes.push(result.kind === 'committed');
   }
   Atomics.add(gate, 1, 1);
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore, HostInput } from '../../store/types.js';
+import { PLAN, sessionStreamingThrough, stopStreaming } from '../support/sessions.js';
 
 let store: GreenroomStore;
 
@@ -84,14 +85,21 @@ describe('sqlite host store', () => {
   describe('when a host is removed', () => {
     it('refuses while a session maps it and lists those sessions', async () => {
       await store.commitHost(hostInput());
-      const session = await store.createSession('evt-1', 'Keynote');
-      expect(await store.assignSessionHost('evt-1', session.id, 'zoom-user-1')).toBe(true);
+      const { sessionId, result } = await sessionStreamingThrough(
+        store,
+        'evt-1',
+        'zoom-user-1',
+        'Keynote',
+      );
+      expect(result.kind).toBe('committed');
       expect(await store.removeHost('evt-1', 'zoom-user-1')).toEqual({
         removed: false,
         reason: 'mapped',
-        sessions: [session],
+        sessions: [{ id: sessionId, title: 'Keynote' }],
       });
-      await store.assignSessionHost('evt-1', session.id, null);
+      expect(await stopStreaming(store, 'evt-1', sessionId)).toMatchObject({
+        meetingReleased: true,
+      });
       expect(await store.removeHost('evt-1', 'zoom-user-1')).toEqual({ removed: true });
       expect(await store.removeHost('evt-1', 'zoom-user-1')).toEqual({
         removed: false,
@@ -101,9 +109,9 @@ describe('sqlite host store', () => {
 
     it('never lets a session be assigned to a removed host', async () => {
       await store.commitHost(hostInput());
-      const session = await store.createSession('evt-1', 'Panel');
       await store.removeHost('evt-1', 'zoom-user-1');
-      expect(await store.assignSessionHost('evt-1', session.id, 'zoom-user-1')).toBe(false);
+      const { result } = await sessionStreamingThrough(store, 'evt-1', 'zoom-user-1', 'Panel');
+      expect(result).toEqual({ kind: 'lost_race', reason: 'host_unusable' });
     });
   });
 
@@ -126,8 +134,15 @@ async function raceRounds(count: number) {
   for (let index = 0; index < count; index += 1) {
     const hostId = `host-${index}`;
     await shared.commitHost(hostInput({ hostId, email: `${hostId}@example.com` }));
-    const session = await shared.createSession('evt-1', `Session ${index}`);
-    rounds.push({ eventId: 'evt-1', hostId, sessionId: session.id });
+    const sessionId = `session-${index}`;
+    await shared.saveSessionLocally({
+      eventId: 'evt-1',
+      sessionId,
+      plan: { ...PLAN, title: `Session ${index}` },
+      stream: { source: 'off' },
+      expectedRevision: null,
+    });
+    rounds.push({ eventId: 'evt-1', hostId, sessionId });
   }
   const barrier = new SharedArrayBuffer(8);
   const gate = new Int32Array(barrier);

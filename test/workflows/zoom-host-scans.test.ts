@@ -9,6 +9,7 @@ import {
   type zoomIntegrationWorkflow,
 } from '../../workflows/zoom-integration-workflow.js';
 import { connectEvent } from '../support/integrations.js';
+import { sessionStreamingThrough } from '../support/sessions.js';
 import { SETTINGS, useTimeSkippingHarness } from '../support/workflow-harness.js';
 
 const harness = useTimeSkippingHarness();
@@ -130,8 +131,13 @@ describe('host sync', () => {
       });
     }
     const id = (name: string) => users.get(name) ?? '';
-    const session = await store.createSession(eventId, 'Workshop');
-    await store.assignSessionHost(eventId, session.id, id('unlicensed'));
+    const { sessionId } = await sessionStreamingThrough(
+      store,
+      eventId,
+      id('unlicensed'),
+      'Workshop',
+    );
+    const session = { id: sessionId, title: 'Workshop' };
     await zoom.updateUser(id('renamed'), { email: 'renamed.now@example.com' });
     await zoom.updateUser(id('unlicensed'), { type: 1 });
     await zoom.updateUser(id('deactivated'), { status: 'inactive' });
@@ -149,7 +155,7 @@ describe('host sync', () => {
       ]),
     );
     expect((await store.readHost(eventId, id('renamed')))?.email).toBe('renamed.now@example.com');
-    const other = await store.createSession(eventId, 'Later');
-    expect(await store.assignSessionHost(eventId, other.id, id('deleted'))).toBe(false);
+    const later = await sessionStreamingThrough(store, eventId, id('deleted'), 'Later');
+    expect(later.result).toEqual({ kind: 'lost_race', reason: 'host_unusable' });
   });
 });

@@ -9,6 +9,7 @@ import {
   type zoomIntegrationWorkflow,
 } from '../../workflows/zoom-integration-workflow.js';
 import { connectEvent } from '../support/integrations.js';
+import { sessionStreamingThrough, stopStreaming } from '../support/sessions.js';
 import { SETTINGS, useTimeSkippingHarness } from '../support/workflow-harness.js';
 import type { ZoomUserInput } from '../support/zoom-control.js';
 
@@ -173,8 +174,8 @@ describe('host management through the integration workflow', () => {
       const { add, handle, store, eventId } = await eventWithUsers(ADA);
       const added = await add();
       const hostId = added.ok ? added.host.hostId : '';
-      const session = await store.createSession(eventId, 'Opening keynote');
-      await store.assignSessionHost(eventId, session.id, hostId);
+      const { sessionId } = await sessionStreamingThrough(store, eventId, hostId);
+      const session = { id: sessionId, title: 'Opening keynote' };
 
       const refused = await handle.executeUpdate(removeHost, { args: [{ hostId }] });
       expect(refused).toMatchObject({
@@ -183,7 +184,7 @@ describe('host management through the integration workflow', () => {
       });
       expect(!refused.ok && refused.error.message).toContain('Opening keynote');
 
-      await store.assignSessionHost(eventId, session.id, null);
+      await stopStreaming(store, eventId, sessionId);
       expect(await handle.executeUpdate(removeHost, { args: [{ hostId }] })).toEqual({ ok: true });
       expect(await handle.executeUpdate(removeHost, { args: [{ hostId }] })).toMatchObject({
         ok: false,

@@ -1,0 +1,420 @@
+import type Database from 'better-sqlite3';
+import { prepared } from './sqlite-statements.js';
+import type {
+  LocalSaveResult,
+  LocalSessionSave,
+  Page,
+  PendingMeetingDeletion,
+  Session,
+  SessionPlan,
+  SessionStore,
+  StreamSetting,
+  ZoomCommitResult,
+  ZoomSessionCommit,
+  ZoomSessionKind,
+} from './types.js';
+
+interface SessionRow {
+  id: string;
+  event_id: string;
+  title: string;
+  start_local: string;
+  time_zone: string;
+  start_utc_ms: number;
+  duration_minutes: number;
+  expected_attendees: number;
+  stream_source: 'off' | 'zoom';
+  stream_kind: ZoomSessionKind | null;
+  stream_host_id: string | null;
+  zoom_host_id: string | null;
+  zoom_meeting_id: string | null;
+  zoom_meeting_kind: ZoomSessionKind | null;
+  zoom_join_url: string | null;
+  revision: number;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+type Db = Database.Database;
+
+/** Sessions and the Zoom meetings behind them, over the SQLite store's open database. */
+export function createSqliteSessionStore(db: Db, now: () => number): SessionStore {
+  // IMMEDIATE: each of these reads then writes; taking the write lock first makes a concurrent
+  // writer wait (busy timeout) instead of failing the upgrade from reader to writer.
+  const run = <T>(work: () => T) => Promise.resolve(db.transaction(work).immediate());
+  return {
+    readSession: (eventId, sessionId) => Promise.resolve(selectSession(db, eventId, sessionId)),
+    listSessions: (eventId, limit, cursor) =>
+      Promise.resolve(pageSessions(db, eventId, limit, cursor)),
+    saveSessionLocally: (save) => run(() => saveLocally(db, save, now())),
+    deleteSession: (eventId, sessionId) => run(() => removeSession(db, eventId, sessionId, now())),
+    beginMeetingWrite: (eventId, sessionId, kind, hostId) =>
+      run(() => beginWrite(db, { eventId, sessionId, kind, hostId }, now())),
+    recordMeetingCreated: (eventId, sessionId, meeting) =>
+      run(() => recordCreated(db, eventId, sessionId, meeting)),
+    commitZoomSession: (commit) => run(() => commitZoom(db, commit, now())),
+    abandonMeetingWrite: (eventId, sessionId) =>
+      run(() => abandonWrite(db, eventId, sessionId, now())),
+    knownMeetingIds: (eventId, sessionId) => Promise.resolve(knownMeetings(db, eventId, sessionId)),
+    listMeetingDeletions: (eventId, limit) => Promise.resolve(pendingDeletions(db, eventId, limit)),
+    finishMeetingDeletion: (eventId, kind, meetingId) =>
+      Promise.resolve(finishDeletion(db, eventId, kind, meetingId)),
+    countMeetingDeletionAttempt: (eventId, kind, meetingId) =>
+      Promise.resolve(countDeletionAttempt(db, eventId, kind, meetingId)),
+    reserveHostDailyWrite: (accountId, hostId, utcDay, limit) =>
+      run(() => reserveDailyWrite(db, { accountId, hostId, utcDay }, limit)),
+  };
+}
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    title: row.title,
+    startLocal: row.start_local,
+    timeZone: row.time_zone,
+    startUtcMs: row.start_utc_ms,
+    durationMinutes: row.duration_minutes,
+    expectedAttendees: row.expected_attendees,
+    stream: toStream(row),
+    zoom:
+      row.zoom_meeting_id && row.zoom_meeting_kind && row.zoom_host_id
+        ? {
+            kind: row.zoom_meeting_kind,
+            meetingId: row.zoom_meeting_id,
+            hostId: row.zoom_host_id,
+            joinUrl: row.zoom_join_url ?? '',
+          }
+        : null,
+    revision: row.revision,
+    createdAtMs: row.created_at_ms,
+    updatedAtMs: row.updated_at_ms,
+  };
+}
+
+function toStream(row: SessionRow): StreamSetting {
+  if (row.stream_source === 'off' || !row.stream_kind) return { source: 'off' };
+  return { source: 'zoom', kind: row.stream_kind, hostId: row.stream_host_id };
+}
+
+function selectRow(db: Db, eventId: string, sessionId: string): SessionRow | undefined {
+  return prepared<[string, string], SessionRow>(
+    db,
+    'SELECT * FROM sessions WHERE event_id = ? AND id = ?',
+  ).get(eventId, sessionId);
+}
+
+function selectSession(db: Db, eventId: string, sessionId: string): Session | null {
+  const row = selectRow(db, eventId, sessionId);
+  return row ? toSession(row) : null;
+}
+
+function pageSessions(db: Db, eventId: string, limit: number, cursor: string | null) {
+  const rows = prepared<[string, string, number], SessionRow>(
+    db,
+    'SELECT * FROM sessions WHERE event_id = ? AND id > ? ORDER BY id LIMIT ?',
+  ).all(eventId, cursor ?? '', limit + 1);
+  const items = rows.slice(0, limit).map(toSession);
+  const last = items.at(-1);
+  const page: Page<Session> = { items, nextCursor: rows.length > limit && last ? last.id : null };
+
+  return page;
+}
+
+function saveLocally(db: Db, save: LocalSessionSave, nowMs: number): LocalSaveResult {
+  const row = selectRow(db, save.eventId, save.sessionId);
+  if (save.expectedRevision === null && row) return { kind: 'conflict', session: toSession(row) };
+  if (save.expectedRevision !== null) {
+    if (!row) return { kind: 'not_found' };
+    if (row.revision !== save.expectedRevision)
+      return { kind: 'conflict', session: toSession(row) };
+  }
+  const keepsMeeting = save.stream.source === 'zoom' && save.stream.hostId !== null;
+  if (row?.zoom_meeting_id && keepsMeeting) return { kind: 'has_meeting' };
+
+  const meetingReleased = row ? releaseMeeting(db, row, nowMs) : false;
+  if (row) updatePlan(db, save, nowMs);
+  else insertSession(db, save, nowMs);
+  const session = selectSession(db, save.eventId, save.sessionId) as Session;
+
+  return { kind: 'saved', session, meetingReleased };
+}
+
+function streamColumns(stream: StreamSetting): [string, string | null, string | null] {
+  if (stream.source === 'off') return ['off', null, null];
+  return ['zoom', stream.kind, stream.hostId];
+}
+
+function insertSession(db: Db, save: LocalSessionSave, nowMs: number): void {
+  const { plan } = save;
+  prepared(
+    db,
+    `INSERT INTO sessions (id, event_id, title, start_local, time_zone, start_utc_ms,
+       duration_minutes, expected_attendees, stream_source, stream_kind, stream_host_id,
+       revision, created_at_ms, updated_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+  ).run(
+    save.sessionId,
+    save.eventId,
+    ...planColumns(plan),
+    ...streamColumns(save.stream),
+    nowMs,
+    nowMs,
+  );
+}
+
+function planColumns(plan: SessionPlan) {
+  return [
+    plan.title,
+    plan.startLocal,
+    plan.timeZone,
+    plan.startUtcMs,
+    plan.durationMinutes,
+    plan.expectedAttendees,
+  ] as const;
+}
+
+function updatePlan(db: Db, save: LocalSessionSave, nowMs: number): void {
+  prepared(
+    db,
+    `UPDATE sessions SET title = ?, start_local = ?, time_zone = ?, start_utc_ms = ?,
+       duration_minutes = ?, expected_attendees = ?, stream_source = ?, stream_kind = ?,
+       stream_host_id = ?, revision = revision + 1, updated_at_ms = ?
+     WHERE event_id = ? AND id = ?`,
+  ).run(
+    ...planColumns(save.plan),
+    ...streamColumns(save.stream),
+    nowMs,
+    save.eventId,
+    save.sessionId,
+  );
+}
+
+/** Detaches the session's meeting and queues its deletion on Zoom; false when it had none. */
+function releaseMeeting(db: Db, row: SessionRow, nowMs: number): boolean {
+  if (!row.zoom_meeting_id || !row.zoom_meeting_kind) return false;
+  queueDeletion(db, row.event_id, row.zoom_meeting_kind, row.zoom_meeting_id, row.id, nowMs);
+  prepared(
+    db,
+    `UPDATE sessions SET zoom_host_id = NULL, zoom_meeting_id = NULL, zoom_meeting_kind = NULL,
+       zoom_join_url = NULL, revision = revision + 1, updated_at_ms = ?
+     WHERE event_id = ? AND id = ?`,
+  ).run(nowMs, row.event_id, row.id);
+
+  return true;
+}
+
+function queueDeletion(
+  db: Db,
+  eventId: string,
+  kind: ZoomSessionKind,
+  meetingId: string,
+  sessionId: string,
+  nowMs: number,
+): void {
+  prepared(
+    db,
+    `INSERT INTO zoom_meeting_deletions (event_id, kind, meeting_id, session_id, enqueued_at_ms)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  ).run(eventId, kind, meetingId, sessionId, nowMs);
+}
+
+function removeSession(db: Db, eventId: string, sessionId: string, nowMs: number) {
+  const row = selectRow(db, eventId, sessionId);
+  if (!row) return null;
+  const meetingReleased = releaseMeeting(db, row, nowMs);
+  // A create still in flight for this session must not outlive it either.
+  abandonWrite(db, eventId, sessionId, nowMs);
+  prepared(db, 'DELETE FROM sessions WHERE event_id = ? AND id = ?').run(eventId, sessionId);
+
+  return { meetingReleased };
+}
+
+interface WriteKey {
+  eventId: string;
+  sessionId: string;
+  kind: ZoomSessionKind;
+  hostId: string;
+}
+
+/**
+ * Records a create about to be sent. A record left by an earlier attempt for the same kind and
+ * host means Zoom may hold its meeting already: the caller looks for it before creating again.
+ */
+function beginWrite(db: Db, key: WriteKey, nowMs: number): { resumed: boolean } {
+  const earlier = prepared<[string, string], { kind: string; host_id: string }>(
+    db,
+    'SELECT kind, host_id FROM zoom_meeting_writes WHERE event_id = ? AND session_id = ?',
+  ).get(key.eventId, key.sessionId);
+  if (earlier && earlier.kind === key.kind && earlier.host_id === key.hostId) {
+    return { resumed: true };
+  }
+  if (earlier) abandonWrite(db, key.eventId, key.sessionId, nowMs);
+  prepared(
+    db,
+    `INSERT INTO zoom_meeting_writes (event_id, session_id, kind, host_id, started_at_ms)
+       VALUES (?, ?, ?, ?, ?)`,
+  ).run(key.eventId, key.sessionId, key.kind, key.hostId, nowMs);
+
+  return { resumed: false };
+}
+
+function recordCreated(
+  db: Db,
+  eventId: string,
+  sessionId: string,
+  meeting: { meetingId: string; joinUrl: string },
+): void {
+  prepared(
+    db,
+    `UPDATE zoom_meeting_writes SET meeting_id = ?, join_url = ?
+       WHERE event_id = ? AND session_id = ?`,
+  ).run(meeting.meetingId, meeting.joinUrl, eventId, sessionId);
+}
+
+interface WriteRow {
+  kind: ZoomSessionKind;
+  host_id: string;
+  meeting_id: string | null;
+  join_url: string | null;
+}
+
+function selectWrite(db: Db, eventId: string, sessionId: string): WriteRow | undefined {
+  return prepared<[string, string], WriteRow>(
+    db,
+    'SELECT * FROM zoom_meeting_writes WHERE event_id = ? AND session_id = ?',
+  ).get(eventId, sessionId);
+}
+
+function abandonWrite(db: Db, eventId: string, sessionId: string, nowMs: number): void {
+  const write = selectWrite(db, eventId, sessionId);
+  if (!write) return;
+  if (write.meeting_id) {
+    queueDeletion(db, eventId, write.kind, write.meeting_id, sessionId, nowMs);
+  }
+  prepared(db, 'DELETE FROM zoom_meeting_writes WHERE event_id = ? AND session_id = ?').run(
+    eventId,
+    sessionId,
+  );
+}
+
+/**
+ * Points the session at the meeting Zoom now holds, in one transaction with the checks that
+ * make it safe: the session is as the sync found it and the host is still a licensed host of
+ * the event, so a host removed at the same moment can never be left mapped. A replaced meeting
+ * is queued for deletion only now, once the session already streams through the new one.
+ */
+function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommitResult {
+  const row = selectRow(db, commit.eventId, commit.sessionId);
+  const expected = commit.expectedRevision;
+  const unchanged = expected === null ? !row : row?.revision === expected;
+  const write = selectWrite(db, commit.eventId, commit.sessionId);
+  const created = write?.meeting_id === commit.meetingId;
+  if (!unchanged || !hostUsable(db, commit.eventId, commit.hostId)) {
+    // Only a meeting this sync created is released; an updated one still serves the session.
+    if (created) abandonWrite(db, commit.eventId, commit.sessionId, nowMs);
+    return { kind: 'lost_race', reason: unchanged ? 'host_unusable' : 'session_changed' };
+  }
+
+  const joinUrl = created ? (write?.join_url ?? '') : (row?.zoom_join_url ?? '');
+  const replacedMeeting = row ? replaceMeeting(db, row, commit, nowMs) : false;
+  const save = { ...commit, stream: streamOf(commit) };
+  if (row) updatePlan(db, save, nowMs);
+  else insertSession(db, save, nowMs);
+  prepared(
+    db,
+    `UPDATE sessions SET zoom_host_id = ?, zoom_meeting_id = ?, zoom_meeting_kind = ?,
+       zoom_join_url = ? WHERE event_id = ? AND id = ?`,
+  ).run(commit.hostId, commit.meetingId, commit.kind, joinUrl, commit.eventId, commit.sessionId);
+  prepared(db, 'DELETE FROM zoom_meeting_writes WHERE event_id = ? AND session_id = ?').run(
+    commit.eventId,
+    commit.sessionId,
+  );
+  const session = selectSession(db, commit.eventId, commit.sessionId) as Session;
+
+  return { kind: 'committed', session, replacedMeeting };
+}
+
+function streamOf(commit: ZoomSessionCommit): StreamSetting {
+  return { source: 'zoom', kind: commit.kind, hostId: commit.hostId };
+}
+
+function replaceMeeting(db: Db, row: SessionRow, commit: ZoomSessionCommit, nowMs: number) {
+  const old = row.zoom_meeting_id;
+  if (!old || !row.zoom_meeting_kind) return false;
+  if (old === commit.meetingId && row.zoom_meeting_kind === commit.kind) return false;
+  queueDeletion(db, row.event_id, row.zoom_meeting_kind, old, row.id, nowMs);
+
+  return true;
+}
+
+function hostUsable(db: Db, eventId: string, hostId: string): boolean {
+  const host = prepared<[string, string], { zoom_state: string }>(
+    db,
+    'SELECT zoom_state FROM zoom_hosts WHERE event_id = ? AND zoom_user_id = ?',
+  ).get(eventId, hostId);
+
+  return host?.zoom_state === 'licensed';
+}
+
+function knownMeetings(db: Db, eventId: string, sessionId: string): string[] {
+  return prepared<[string, string, string, string, string, string], { id: string }>(
+    db,
+    `SELECT zoom_meeting_id AS id FROM sessions
+        WHERE event_id = ? AND id = ? AND zoom_meeting_id IS NOT NULL
+     UNION SELECT meeting_id FROM zoom_meeting_deletions WHERE event_id = ? AND session_id = ?
+     UNION SELECT meeting_id FROM zoom_meeting_writes
+        WHERE event_id = ? AND session_id = ? AND meeting_id IS NOT NULL`,
+  )
+    .all(eventId, sessionId, eventId, sessionId, eventId, sessionId)
+    .map((row) => row.id);
+}
+
+function pendingDeletions(db: Db, eventId: string, limit: number): PendingMeetingDeletion[] {
+  return prepared<
+    [string, number],
+    { kind: ZoomSessionKind; meeting_id: string; session_id: string; attempts: number }
+  >(
+    db,
+    `SELECT kind, meeting_id, session_id, attempts FROM zoom_meeting_deletions
+        WHERE event_id = ? ORDER BY enqueued_at_ms, meeting_id LIMIT ?`,
+  )
+    .all(eventId, limit)
+    .map((row) => ({
+      kind: row.kind,
+      meetingId: row.meeting_id,
+      sessionId: row.session_id,
+      attempts: row.attempts,
+    }));
+}
+
+function finishDeletion(db: Db, eventId: string, kind: ZoomSessionKind, meetingId: string) {
+  prepared(
+    db,
+    'DELETE FROM zoom_meeting_deletions WHERE event_id = ? AND kind = ? AND meeting_id = ?',
+  ).run(eventId, kind, meetingId);
+}
+
+function countDeletionAttempt(db: Db, eventId: string, kind: ZoomSessionKind, meetingId: string) {
+  prepared(
+    db,
+    `UPDATE zoom_meeting_deletions SET attempts = attempts + 1
+        WHERE event_id = ? AND kind = ? AND meeting_id = ?`,
+  ).run(eventId, kind, meetingId);
+}
+
+function reserveDailyWrite(
+  db: Db,
+  key: { accountId: string; hostId: string; utcDay: string },
+  limit: number,
+): boolean {
+  const result = prepared(
+    db,
+    `INSERT INTO zoom_host_daily_writes (account_id, zoom_user_id, utc_day, writes)
+       VALUES (?, ?, ?, 1)
+     ON CONFLICT (account_id, zoom_user_id, utc_day) DO UPDATE SET writes = writes + 1
+       WHERE writes < ?`,
+  ).run(key.accountId, key.hostId, key.utcDay, limit);
+
+  return result.changes === 1;
+}

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSecretBox, generateKey } from '../../common/crypto.js';
+import { createSqliteStore } from '../../store/sqlite-store.js';
+import type { GreenroomStore, LocalSessionSave } from '../../store/types.js';
+import {
+  PLAN,
+  commitMeeting,
+  sessionStreamingThrough,
+  stopStreaming,
+} from '../support/sessions.js';
+
+let store: GreenroomStore;
+const EVENT = 'evt-1';
+
+beforeEach(async () => {
+  store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
+  for (const hostId of ['host-a', 'host-b']) {
+    await store.commitHost({
+      eventId: EVENT,
+      hostId,
+      email: `${hostId}@example.com`,
+      firstName: 'H',
+      lastName: hostId,
+      expectedAttendees: 10,
+      capacity: 300,
+      webinarCapacity: 0,
+      personNames: { firstName: 'H', lastName: hostId },
+    });
+  }
+});
+
+afterEach(async () => {
+  await store.close();
+});
+
+function localSave(overrides: Partial<LocalSessionSave> = {}): LocalSessionSave {
+  return {
+    eventId: EVENT,
+    sessionId: 'session-1',
+    plan: PLAN,
+    stream: { source: 'off' },
+    expectedRevision: null,
+    ...overrides,
+  };
+}
+
+describe('sqlite session store', () => {
+  describe('when sessions are saved without Zoom', () => {
+    it('creates, updates by revision and refuses a stale or duplicate save', async () => {
+      const created = await store.saveSessionLocally(localSave());
+      expect(created).toMatchObject({ kind: 'saved', session: { revision: 1, zoom: null } });
+      expect(await store.saveSessionLocally(localSave())).toMatchObject({ kind: 'conflict' });
+
+      const renamed = localSave({ plan: { ...PLAN, title: 'Renamed' }, expectedRevision: 1 });
+      expect(await store.saveSessionLocally(renamed)).toMatchObject({
+        kind: 'saved',
+        session: { title: 'Renamed', revision: 2 },
+      });
+      expect(await store.saveSessionLocally(renamed)).toMatchObject({ kind: 'conflict' });
+      const missing = localSave({ sessionId: 'nope', expectedRevision: 1 });
+      expect(await store.saveSessionLocally(missing)).toEqual({ kind: 'not_found' });
+    });
+
+    it('keeps a Zoom stream without a host, which waits for the organiser to add hosts', async () => {
+      const stream = { source: 'zoom', kind: 'webinar', hostId: null } as const;
+      const saved = await store.saveSessionLocally(localSave({ stream }));
+      expect(saved).toMatchObject({ kind: 'saved', session: { stream, zoom: null } });
+    });
+  });
+
+  describe('when a meeting is committed to a session', () => {
+    it('maps the host, keeps the join link and pages the sessions', async () => {
+      const { sessionId, result } = await sessionStreamingThrough(store, EVENT, 'host-a');
+      expect(result).toMatchObject({
+        kind: 'committed',
+        replacedMeeting: false,
+        session: {
+          id: sessionId,
+          stream: { source: 'zoom', kind: 'meeting', hostId: 'host-a' },
+          zoom: { kind: 'meeting', hostId: 'host-a' },
+        },
+      });
+      const committed = result.kind === 'committed' ? result.session : null;
+      expect(committed?.zoom?.joinUrl).toContain(committed?.zoom?.meetingId);
+      expect(await store.knownMeetingIds(EVENT, sessionId)).toEqual([committed?.zoom?.meetingId]);
+      await sessionStreamingThrough(store, EVENT, 'host-a', 'Second');
+      const first = await store.listSessions(EVENT, 1, null);
+      const second = await store.listSessions(EVENT, 1, first.nextCursor);
+      expect([first.items.length, second.items.length, second.nextCursor]).toEqual([1, 1, null]);
+    });
+
+    it('refuses a local save that would orphan the meeting while still streaming', async () => {
+      const { sessionId } = await sessionStreamingThrough(store, EVENT, 'host-a');
+      const session = await store.readSession(EVENT, sessionId);
+      const save = localSave({
+        sessionId,
+        plan: { ...PLAN, title: 'Changed' },
+        stream: { source: 'zoom', kind: 'meeting', hostId: 'host-a' },
+        expectedRevision: session?.revision ?? 0,
+      });
+      expect(await store.saveSessionLocally(save)).toEqual({ kind: 'has_meeting' });
+    });
+
+    it('queues the replaced meeting for deletion only once the new one is committed', async () => {
+      const { sessionId, result } = await sessionStreamingThrough(store, EVENT, 'host-a');
+      const oldId = result.kind === 'committed' ? result.session.zoom?.meetingId : '';
+      const revision = result.kind === 'committed' ? result.session.revision : 0;
+      expect(await store.listMeetingDeletions(EVENT, 10)).toEqual([]);
+
+      const moved = await commitMeeting(store, EVENT, sessionId, 'host-b', revision);
+      expect(moved).toMatchObject({ kind: 'committed', replacedMeeting: true });
+      expect(moved.kind === 'committed' && moved.session.zoom?.hostId).toBe('host-b');
+      expect(await store.listMeetingDeletions(EVENT, 10)).toEqual([
+        { kind: 'meeting', meetingId: oldId, sessionId, attempts: 0 },
+      ]);
+      expect(await store.removeHost(EVENT, 'host-a')).toEqual({ removed: true });
+    });
+
+    it('releases the new meeting when the session changed while Zoom was called', async () => {
+      const { sessionId, result } = await sessionStreamingThrough(store, EVENT, 'host-a');
+      const revision = result.kind === 'committed' ? result.session.revision : 0;
+      await stopStreaming(store, EVENT, sessionId);
+
+      const late = await commitMeeting(store, EVENT, sessionId, 'host-b', revision);
+      expect(late).toEqual({ kind: 'lost_race', reason: 'session_changed' });
+      const deletions = await store.listMeetingDeletions(EVENT, 10);
+      expect(deletions).toHaveLength(2);
+      expect((await store.readSession(EVENT, sessionId))?.zoom).toBeNull();
+    });
+  });
+
+  describe('when a create is in flight', () => {
+    it('tells a retry that an earlier attempt may have created the meeting', async () => {
+      await store.saveSessionLocally(localSave());
+      expect(await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a')).toEqual({
+        resumed: false,
+      });
+      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '42', joinUrl: 'j' });
+      expect(await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a')).toEqual({
+        resumed: true,
+      });
+      expect(await store.knownMeetingIds(EVENT, 'session-1')).toEqual(['42']);
+    });
+
+    it('releases what an abandoned or superseded create made', async () => {
+      await store.saveSessionLocally(localSave());
+      await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a');
+      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '42', joinUrl: 'j' });
+      await store.beginMeetingWrite(EVENT, 'session-1', 'webinar', 'host-b');
+      expect(await store.listMeetingDeletions(EVENT, 10)).toMatchObject([{ meetingId: '42' }]);
+      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '43', joinUrl: 'j' });
+      await store.abandonMeetingWrite(EVENT, 'session-1');
+      expect(await store.listMeetingDeletions(EVENT, 10)).toHaveLength(2);
+    });
+  });
+
+  describe('when a session is deleted', () => {
+    it('releases its meeting and finishes the deletion once Zoom confirms it', async () => {
+      const { sessionId } = await sessionStreamingThrough(store, EVENT, 'host-a');
+      expect(await store.deleteSession(EVENT, sessionId)).toEqual({ meetingReleased: true });
+      expect(await store.readSession(EVENT, sessionId)).toBeNull();
+      expect(await store.deleteSession(EVENT, sessionId)).toBeNull();
+      const [pending] = await store.listMeetingDeletions(EVENT, 10);
+      if (!pending) throw new Error('the deletion was not queued');
+      await store.countMeetingDeletionAttempt(EVENT, pending.kind, pending.meetingId);
+      expect(await store.listMeetingDeletions(EVENT, 10)).toMatchObject([{ attempts: 1 }]);
+      await store.finishMeetingDeletion(EVENT, pending.kind, pending.meetingId);
+      expect(await store.listMeetingDeletions(EVENT, 10)).toEqual([]);
+    });
+  });
+
+  describe('when a host is written to daily', () => {
+    it('counts creates and updates per host and UTC day up to the limit', async () => {
+      const reserve = (hostId: string, day: string) =>
+        store.reserveHostDailyWrite('acct', hostId, day, 3);
+      const today = await Promise.all([1, 2, 3, 4].map(() => reserve('host-a', '2027-03-01')));
+      expect(today).toEqual([true, true, true, false]);
+      expect(await reserve('host-b', '2027-03-01')).toBe(true);
+      expect(await reserve('host-a', '2027-03-02')).toBe(true);
+    });
+  });
+});
