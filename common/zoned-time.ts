@@ -6,14 +6,33 @@
 const DAY_MS = 86_400_000;
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter showing the zone's wall clock, kept per zone (building one is slow). */
+export function zoneFormatter(timeZone: string): Intl.DateTimeFormat | undefined {
+  const known = formatters.get(timeZone);
+  if (known) return known;
+  try {
+    const formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+    return formatter;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when `timeZone` is an IANA name this runtime knows, such as `Europe/Berlin`. */
 export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
+  return zoneFormatter(timeZone) !== undefined;
 }
 
 /**
@@ -45,16 +64,7 @@ export function toZoomUtc(instantMs: number): string {
 
 /** How far the zone's wall clock is ahead of UTC at an instant. */
 function offsetMs(instantMs: number, timeZone: string): number {
-  const fields = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instantMs));
+  const fields = zoneFormatter(timeZone)?.formatToParts(new Date(instantMs)) ?? [];
   const get = (type: string) => Number(fields.find((f) => f.type === type)?.value ?? 0);
   const wall = Date.UTC(
     get('year'),

@@ -4,26 +4,47 @@ import { z } from 'zod';
 
 export type FaultTarget = 'token' | 'api';
 
+const TOKEN_PATH = '/oauth/token';
+
 /** Body of POST /_control/faults: one misbehaviour applied to the next `count` matching calls. */
-export const faultInputSchema = z.strictObject({
-  target: z.enum(['token', 'api', 'any']).default('token'),
-  kind: z.enum(['status', 'rate_limit', 'latency', 'drop', 'garbage']),
-  count: z.number().int().min(1).default(1),
-  status: z.number().int().min(400).max(599).default(503),
-  retryAfter: z
-    .union([
-      z.strictObject({ seconds: z.number().int().min(0) }),
-      z.strictObject({ date: z.literal(true) }),
-    ])
-    .nullable()
-    .default({ seconds: 1 }),
-  latencyMs: z.number().int().min(0).max(120_000).default(1000),
-  /** Spoils only token requests of this app, so one test's outage leaves other apps alone. */
-  clientId: z.string().min(1).optional(),
-});
+export const faultInputSchema = z
+  .strictObject({
+    target: z.enum(['token', 'api', 'any']).default('token'),
+    kind: z.enum(['status', 'rate_limit', 'latency', 'drop', 'garbage', 'lose_answer']),
+    count: z.number().int().min(1).default(1),
+    status: z.number().int().min(400).max(599).default(503),
+    retryAfter: z
+      .union([
+        z.strictObject({ seconds: z.number().int().min(0) }),
+        z.strictObject({ date: z.literal(true) }),
+      ])
+      .nullable()
+      .default({ seconds: 1 }),
+    latencyMs: z.number().int().min(0).max(120_000).default(1000),
+    /** Spoils only token requests of this app, so one test's outage leaves other apps alone. */
+    clientId: z.string().min(1).optional(),
+    /** Spoils only calls with this HTTP method, such as DELETE. */
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+    /** Spoils only calls whose path (without query) starts with this, such as `/v2/meetings/`. */
+    path: z.string().startsWith('/').optional(),
+  })
+  // A token fault aimed at an API path would wait in the queue forever, never matching.
+  .refine((fault) => fault.target !== 'token' || !fault.path || TOKEN_PATH.startsWith(fault.path), {
+    path: ['path'],
+    message: 'a token fault only sees /oauth/token; set target to api or any for an API path',
+  });
 
 export type FaultInput = z.infer<typeof faultInputSchema>;
 export type Fault = FaultInput & { id: number; remaining: number };
+
+/** What a fault may be aimed at in one incoming call. */
+export interface CallInfo {
+  target: FaultTarget;
+  method: string;
+  path: string;
+  /** The app of a token request's Basic credentials, when there are any. */
+  clientId?: string | undefined;
+}
 
 /** Pending faults, consumed first in, first out by the calls they target. */
 export class FaultQueue {
@@ -40,13 +61,9 @@ export class FaultQueue {
     return this.faults.map((fault) => ({ ...fault }));
   }
 
-  /** Takes one use of the oldest fault aimed at target, if any. */
-  take(target: FaultTarget, clientId?: string): Fault | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        (f.target === target || f.target === 'any') &&
-        (f.clientId === undefined || f.clientId === clientId),
-    );
+  /** Takes one use of the oldest fault aimed at the call, if any. */
+  take(call: CallInfo): Fault | undefined {
+    const fault = this.faults.find((candidate) => aimsAt(candidate, call));
     if (!fault) return undefined;
 
     fault.remaining -= 1;
@@ -59,9 +76,19 @@ export class FaultQueue {
   }
 }
 
+/** Filters a fault leaves out match every call. */
+function aimsAt(fault: Fault, call: CallInfo): boolean {
+  return (
+    (fault.target === call.target || fault.target === 'any') &&
+    (fault.clientId === undefined || fault.clientId === call.clientId) &&
+    (fault.method === undefined || fault.method === call.method) &&
+    (fault.path === undefined || call.path.startsWith(fault.path))
+  );
+}
+
 export const PER_SECOND_MESSAGE =
   'You have reached the maximum per-second rate limit for this API. Try again later.';
-const DAILY_MESSAGE =
+export const DAILY_MESSAGE =
   'You have reached the maximum daily rate limit for this API. Try again later.';
 
 // Stands in for the error page a proxy in front of Zoom might serve with a misleading 200.
@@ -73,6 +100,9 @@ const GARBAGE_PAGE =
  * Makes the call misbehave as the fault says. 'answered' means the fault replied to (or dropped)
  * the call; 'continue' means the call goes on normally, as after added latency.
  */
+/** Calls whose answer is to be lost once they have been carried out; see `lose_answer`. */
+export const answersToLose = new WeakSet<FastifyRequest>();
+
 export async function applyFault(
   fault: Fault,
   request: FastifyRequest,
@@ -88,6 +118,11 @@ export async function applyFault(
       reply.hijack();
       request.raw.socket.destroy();
       return 'answered';
+    case 'lose_answer':
+      // Zoom does the work, then the connection breaks before the answer arrives: the case
+      // that makes a create without an idempotency key dangerous to retry.
+      answersToLose.add(request);
+      return 'continue';
     case 'garbage':
       void reply.code(200).type('text/html; charset=utf-8').send(GARBAGE_PAGE);
       return 'answered';

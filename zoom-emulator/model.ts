@@ -57,12 +57,47 @@ export const accessTokenSchema = z.object({
   expiresAtMs: z.number(),
 });
 
+export const meetingKindSchema = z.enum(['meeting', 'webinar']);
+
+/**
+ * A scheduled meeting or a webinar; both share one id space, as Zoom's do. Times are epoch
+ * milliseconds on the emulator clock; the start link is not stored because Zoom mints a fresh
+ * one on every read.
+ */
+export const meetingSchema = z.object({
+  kind: meetingKindSchema,
+  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  uuid: z.string().min(1),
+  accountId: z.string().min(1),
+  hostId: z.string().min(1),
+  topic: z.string(),
+  startTimeMs: z.number().int(),
+  durationMinutes: z.number().int().positive(),
+  timezone: z.string().min(1),
+  agenda: z.string(),
+  password: z.string(),
+  /** The encrypted passcode a join link carries, fixed for the meeting's life. */
+  joinSecret: z.string().min(1),
+  settings: z.record(z.string(), z.unknown()),
+  createdAtMs: z.number().int(),
+});
+
+/** Creates and updates one host made on one UTC day (`yyyy-MM-dd`), for the daily limit. */
+export const hostWritesSchema = z.object({
+  hostId: z.string().min(1),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  count: z.number().int().min(0),
+});
+
+// Meetings and daily counts default to none, so state files written before them still load.
 export const snapshotSchema = z.object({
   version: z.literal(1),
   accounts: z.array(accountSchema),
   apps: z.array(appSchema),
   users: z.array(storedUserSchema),
   tokens: z.array(accessTokenSchema),
+  meetings: z.array(meetingSchema).default([]),
+  hostWrites: z.array(hostWritesSchema).default([]),
 });
 
 export type Plan = z.infer<typeof planSchema>;
@@ -72,6 +107,9 @@ export type UserType = z.infer<typeof userTypeSchema>;
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 export type User = z.infer<typeof userSchema>;
 export type AccessToken = z.infer<typeof accessTokenSchema>;
+export type MeetingKind = z.infer<typeof meetingKindSchema>;
+export type Meeting = z.infer<typeof meetingSchema>;
+export type HostWrites = z.infer<typeof hostWritesSchema>;
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
 /** What the control API shows of an app: everything but the secret. */

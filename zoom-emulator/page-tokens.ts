@@ -5,17 +5,18 @@ import type { User } from './model.js';
 export const PAGE_TOKEN_TTL_MS = 15 * 60 * 1000;
 
 /**
- * Where a user listing resumes: the filter it was started with and how far it got.
- * Limitation: the position is an offset, so users deleted or added mid-scan shift later pages by
- * that many; Zoom's own behaviour under concurrent changes is undocumented, so none is promised.
+ * Where a listing resumes: what it lists, the filter it was started with and how far it got.
+ * Limitation: the position is an offset, so records deleted or added mid-scan shift later pages
+ * by that many; Zoom's own behaviour under concurrent changes is undocumented, so none is promised.
  */
-export interface ListCursor {
-  accountId: string;
-  status: User['status'];
-  offset: number;
-}
+export type ListCursor =
+  | { listing: 'users'; accountId: string; status: User['status']; offset: number }
+  | { listing: MeetingListing; accountId: string; hostId: string; offset: number };
 
-interface IssuedCursor extends ListCursor {
+export type MeetingListing = 'meetings' | 'webinars';
+
+interface IssuedCursor {
+  cursor: ListCursor;
   expiresAtMs: number;
 }
 
@@ -29,16 +30,18 @@ export class PageTokenStore {
   issue(cursor: ListCursor, nowMs: number): string {
     this.prune(nowMs);
     const token = randomId(24);
-    this.cursors.set(token, { ...cursor, expiresAtMs: nowMs + PAGE_TOKEN_TTL_MS });
+    this.cursors.set(token, { cursor: { ...cursor }, expiresAtMs: nowMs + PAGE_TOKEN_TTL_MS });
     return token;
   }
 
   /** The cursor behind token, if it is live and was issued to accountId. */
   redeem(token: string, accountId: string, nowMs: number): ListCursor | undefined {
-    const cursor = this.cursors.get(token);
-    if (!cursor || cursor.accountId !== accountId || cursor.expiresAtMs <= nowMs) return undefined;
+    const issued = this.cursors.get(token);
+    if (!issued || issued.cursor.accountId !== accountId || issued.expiresAtMs <= nowMs) {
+      return undefined;
+    }
 
-    return { accountId, status: cursor.status, offset: cursor.offset };
+    return { ...issued.cursor };
   }
 
   /** Expires every outstanding token at once; returns how many it forgot. */
@@ -50,9 +53,31 @@ export class PageTokenStore {
 
   private prune(nowMs: number): void {
     // Tokens are issued in time order, so the expired ones sit at the front of the map.
-    for (const [token, cursor] of this.cursors) {
-      if (cursor.expiresAtMs > nowMs) return;
+    for (const [token, issued] of this.cursors) {
+      if (issued.expiresAtMs > nowMs) return;
       this.cursors.delete(token);
     }
   }
+}
+
+export interface Page<T> {
+  items: T[];
+  /** The token that resumes after this page; empty on the last page, as Zoom's is. */
+  nextPageToken: string;
+}
+
+/** The page of items that cursor points at, with a token for the next one when there is more. */
+export function pageAt<T>(
+  store: PageTokenStore,
+  items: readonly T[],
+  cursor: ListCursor,
+  pageSize: number,
+  nowMs: number,
+): Page<T> {
+  const page = items.slice(cursor.offset, cursor.offset + pageSize);
+  const nextOffset = cursor.offset + page.length;
+  const more = page.length > 0 && nextOffset < items.length;
+  const nextPageToken = more ? store.issue({ ...cursor, offset: nextOffset }, nowMs) : '';
+
+  return { items: page, nextPageToken };
 }

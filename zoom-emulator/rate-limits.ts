@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ZoomApiError } from './api-errors.js';
 import { tokenOf } from './bearer.js';
 import type { EmulatorContext } from './context.js';
-import { PER_SECOND_MESSAGE } from './faults.js';
+import { DAILY_MESSAGE, nextUtcMidnightIso, PER_SECOND_MESSAGE } from './faults.js';
 import type { Plan } from './model.js';
+import { utcDay } from './zoom-time.js';
 
 export type RateLimitCategory = 'Light' | 'Medium' | 'Heavy';
 
@@ -14,6 +16,9 @@ export const QPS_LIMITS: Readonly<Record<RateLimitCategory, Readonly<Record<Plan
 };
 
 const WINDOW_MS = 1000;
+
+/** Zoom lets each host user make this many meeting or webinar creates and updates a UTC day. */
+export const HOST_DAILY_WRITE_LIMIT = 100;
 
 export interface RateDecision {
   allowed: boolean;
@@ -74,4 +79,37 @@ export function rateLimited(context: EmulatorContext, category: RateLimitCategor
     reply.header('retry-after', String(decision.retryAfterSeconds));
     return reply.code(429).send({ code: 429, message: PER_SECOND_MESSAGE });
   };
+}
+
+/**
+ * Refuses a meeting or webinar create or update once its host has used up the UTC day's
+ * allowance. The `rateLimits` setting switches this off too, so throughput benchmarks can reuse
+ * one host without end.
+ */
+export function checkHostDailyLimit(
+  context: EmulatorContext,
+  hostId: string,
+  category: RateLimitCategory,
+): void {
+  if (!context.settings.rateLimits) return;
+  const nowMs = context.clock.now();
+  if (context.state.writesOn(hostId, utcDay(nowMs)) < HOST_DAILY_WRITE_LIMIT) return;
+
+  context.stats.apiRateLimited += 1;
+  throw new ZoomApiError(429, 429, DAILY_MESSAGE, undefined, {
+    'x-ratelimit-category': category,
+    'x-ratelimit-type': 'Daily-limit',
+    'x-ratelimit-limit': String(HOST_DAILY_WRITE_LIMIT),
+    'x-ratelimit-remaining': '0',
+    'retry-after': nextUtcMidnightIso(nowMs),
+  });
+}
+
+/**
+ * Counts one create or update against the host's day. Only calls that succeeded are counted:
+ * Zoom does not say whether refused ones use up the allowance, and counting them would let a
+ * client's retries of a bad request lock its host out for the rest of the day.
+ */
+export function countHostWrite(context: EmulatorContext, hostId: string): void {
+  context.state.countWrite(hostId, utcDay(context.clock.now()));
 }

@@ -1,4 +1,13 @@
-import type { AccessToken, Account, App, Snapshot, User } from './model.js';
+import type {
+  AccessToken,
+  Account,
+  App,
+  HostWrites,
+  Meeting,
+  MeetingKind,
+  Snapshot,
+  User,
+} from './model.js';
 
 /**
  * Expired tokens are kept a while so the API can still say "expired" rather than "invalid";
@@ -6,7 +15,10 @@ import type { AccessToken, Account, App, Snapshot, User } from './model.js';
  */
 const EXPIRED_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-/** The fake Zoom's database: accounts, apps, users and access tokens, all in memory. */
+/**
+ * The fake Zoom's database: accounts, apps, users, access tokens, meetings and webinars, and each
+ * host's daily count of creates and updates, all in memory.
+ */
 export class EmulatorState {
   readonly accounts = new Map<string, Account>();
   readonly apps = new Map<string, App>();
@@ -15,6 +27,12 @@ export class EmulatorState {
   private readonly usersByAccount = new Map<string, Map<string, User>>();
   private readonly tokens = new Map<string, AccessToken>();
   private readonly tokensByClient = new Map<string, Set<string>>();
+  /** Meetings and webinars by id written as a string, the way a URL names them. */
+  private readonly meetings = new Map<string, Meeting>();
+  /** Each host's meetings and webinars in creation order, so listings page stably. */
+  private readonly meetingsByHost = new Map<string, Map<string, Meeting>>();
+  /** Only the latest day is kept per host: an older day's count can never matter again. */
+  private readonly hostWrites = new Map<string, HostWrites>();
   /** Called after every change so persistence can schedule a save. */
   onChange: () => void = () => undefined;
 
@@ -55,12 +73,18 @@ export class EmulatorState {
     return undefined;
   }
 
+  /** Zoom deletes a deleted user's meetings and webinars with it unless they are transferred. */
   deleteUser(id: string): boolean {
     const user = this.users.get(id);
     if (!user) return false;
 
     this.users.delete(id);
     this.usersByAccount.get(user.accountId)?.delete(id);
+    for (const meetingId of this.meetingsByHost.get(id)?.keys() ?? []) {
+      this.meetings.delete(meetingId);
+    }
+    this.meetingsByHost.delete(id);
+    this.hostWrites.delete(id);
     this.onChange();
     return true;
   }
@@ -86,6 +110,48 @@ export class EmulatorState {
 
   usersOf(accountId: string): User[] {
     return [...(this.usersByAccount.get(accountId)?.values() ?? [])];
+  }
+
+  putMeeting(meeting: Meeting): Meeting {
+    this.indexMeeting(meeting);
+    this.onChange();
+    return meeting;
+  }
+
+  findMeeting(id: string): Meeting | undefined {
+    return this.meetings.get(id);
+  }
+
+  deleteMeeting(id: string): boolean {
+    const meeting = this.meetings.get(id);
+    if (!meeting) return false;
+
+    this.meetings.delete(id);
+    this.meetingsByHost.get(meeting.hostId)?.delete(id);
+    this.onChange();
+    return true;
+  }
+
+  /** The host's meetings or webinars, in creation order. */
+  meetingsOf(hostId: string, kind: MeetingKind): Meeting[] {
+    const ofHost = [...(this.meetingsByHost.get(hostId)?.values() ?? [])];
+    return ofHost.filter((meeting) => meeting.kind === kind);
+  }
+
+  /** Every meeting and webinar hosted in the account, in creation order. */
+  meetingsOfAccount(accountId: string): Meeting[] {
+    return [...this.meetings.values()].filter((meeting) => meeting.accountId === accountId);
+  }
+
+  /** How many creates and updates the host made on day (`yyyy-MM-dd`, UTC). */
+  writesOn(hostId: string, day: string): number {
+    const writes = this.hostWrites.get(hostId);
+    return writes?.day === day ? writes.count : 0;
+  }
+
+  countWrite(hostId: string, day: string): void {
+    this.hostWrites.set(hostId, { hostId, day, count: this.writesOn(hostId, day) + 1 });
+    this.onChange();
   }
 
   addToken(token: AccessToken): void {
@@ -120,6 +186,15 @@ export class EmulatorState {
     this.usersByAccount.set(user.accountId, ofAccount);
   }
 
+  /** Replacing a meeting keeps its place in its host's order, as indexUser does for users. */
+  private indexMeeting(meeting: Meeting): void {
+    const key = String(meeting.id);
+    this.meetings.set(key, meeting);
+    const ofHost = this.meetingsByHost.get(meeting.hostId) ?? new Map<string, Meeting>();
+    ofHost.set(key, meeting);
+    this.meetingsByHost.set(meeting.hostId, ofHost);
+  }
+
   private pruneExpired(clientId: string, expiredBeforeMs: number): void {
     const values = this.tokensByClient.get(clientId);
     for (const value of values ?? []) {
@@ -138,6 +213,8 @@ export class EmulatorState {
       apps: [...this.apps.values()],
       users: [...this.users.values()],
       tokens: [...this.tokens.values()].filter((token) => token.expiresAtMs > nowMs),
+      meetings: [...this.meetings.values()],
+      hostWrites: [...this.hostWrites.values()],
     };
   }
 
@@ -147,6 +224,8 @@ export class EmulatorState {
     for (const app of snapshot.apps) this.apps.set(app.clientId, app);
     for (const user of snapshot.users) this.indexUser(user);
     for (const token of snapshot.tokens) this.addToken(token);
+    for (const meeting of snapshot.meetings) this.indexMeeting(meeting);
+    for (const writes of snapshot.hostWrites) this.hostWrites.set(writes.hostId, writes);
   }
 
   clear(): void {
@@ -156,6 +235,9 @@ export class EmulatorState {
     this.usersByAccount.clear();
     this.tokens.clear();
     this.tokensByClient.clear();
+    this.meetings.clear();
+    this.meetingsByHost.clear();
+    this.hostWrites.clear();
     this.onChange();
   }
 }

@@ -79,6 +79,15 @@ export class ZoomControl {
     await this.call('PUT', '/_control/settings', body);
   }
 
+  async advanceClock(ms: number): Promise<void> {
+    await this.call('POST', '/_control/clock/advance', { ms });
+  }
+
+  /** Every live meeting and webinar of the account, and each host's creates and updates today. */
+  async meetings(accountId: string): Promise<AccountMeetings> {
+    return this.call('GET', `/_control/accounts/${accountId}/meetings`);
+  }
+
   async now(): Promise<number> {
     return (await this.call<{ nowMs: number }>('GET', '/_control/clock')).nowMs;
   }
@@ -155,4 +164,27 @@ export interface ZoomUserInput {
     webinar: boolean;
     webinarCapacity: number;
   }>;
+}
+
+/** What the emulator holds of an account's meetings and webinars, ids as strings. */
+export interface AccountMeetings {
+  /** The emulator clock's UTC day, `yyyy-MM-dd`, that writesToday counts. */
+  day: string;
+  dailyLimit: number;
+  meetings: {
+    kind: 'meeting' | 'webinar';
+    id: string;
+    uuid: string;
+    host_id: string;
+    topic: string;
+    type: number;
+    start_time: string;
+    duration: number;
+    timezone: string;
+    agenda: string;
+    created_at: string;
+    join_url: string;
+  }[];
+  /** Creates and updates per host user id; hosts with none today are left out. */
+  writesToday: Record<string, number>;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpretTokenAnswer, ZoomTransientError } from '../../activities/zoom/token-client.js';
 import { nextUtcMidnightIso } from '../../zoom-emulator/faults.js';
 import {
+  apiCall,
   attemptFor,
   control,
   getMe,
@@ -10,6 +11,7 @@ import {
   useEmulator,
   type EmulatorFixture,
 } from './helpers.js';
+import { MEETING_SCOPES } from './meeting-helpers.js';
 
 const PER_SECOND = {
   code: 429,
@@ -29,6 +31,7 @@ describe('zoom emulator faults', () => {
 
   describe('status', () => statusCases(env));
   describe('targets', () => targetCases(env));
+  describe('aimed at a method and a path', () => methodPathCases(env));
   describe('rate_limit', () => rateLimitCases(env));
   describe('latency, garbage and drop', () => transportCases(env));
   describe('control', () => controlCases(env));
@@ -83,6 +86,81 @@ function targetCases(env: EmulatorFixture): void {
     await addFault({ kind: 'status', target: 'any' });
 
     expect(await control<unknown[]>(env.app, 'GET', '/faults')).toHaveLength(1);
+  });
+}
+
+function methodPathCases(env: EmulatorFixture): void {
+  const { addFault, tokenCall } = faultTools(env);
+  /** A token that may read and delete meetings, so unspoiled calls answer 3001, not 4711. */
+  const meetingToken = async () => {
+    const scopes = [...MEETING_SCOPES, 'user:read:user:admin'];
+    await control(env.app, 'PUT', `/apps/${env.credentials.clientId}/scopes`, { scopes });
+    return mint(env.app, env.credentials);
+  };
+
+  it('spoils only calls with both the method and the path prefix', async () => {
+    const token = await meetingToken();
+    await addFault({ target: 'api', kind: 'status', method: 'DELETE', path: '/v2/meetings/' });
+    const statusOf = async (method: 'GET' | 'DELETE', path: string) =>
+      (await apiCall(env.app, token, method, path)).statusCode;
+
+    expect(await statusOf('GET', '/meetings/12345678901')).toBe(404);
+    expect(await statusOf('DELETE', '/webinars/12345678901')).toBe(404);
+    expect(await statusOf('GET', '/users/me')).toBe(200);
+    expect(await statusOf('DELETE', '/meetings/12345678901')).toBe(503);
+    expect(await statusOf('DELETE', '/meetings/12345678901')).toBe(404);
+  });
+
+  it('matches a path prefix whatever the method, ignoring the query', async () => {
+    const token = await meetingToken();
+    await addFault({ target: 'api', kind: 'status', status: 500, path: '/v2/users/', count: 2 });
+
+    expect((await apiCall(env.app, token, 'GET', '/meetings/1')).statusCode).toBe(404);
+    expect((await apiCall(env.app, token, 'GET', '/users/x/meetings?page_size=5')).statusCode).toBe(
+      500,
+    );
+    expect((await apiCall(env.app, token, 'POST', '/users/x/meetings', {})).statusCode).toBe(500);
+  });
+
+  it('lets an older fault aimed elsewhere wait while a later one spoils the call', async () => {
+    const token = await meetingToken();
+    await addFault({ target: 'api', kind: 'status', status: 502, path: '/v2/meetings/' });
+    await addFault({ target: 'api', kind: 'status', status: 504 });
+
+    expect((await getMe(env.app, token)).statusCode).toBe(504);
+    expect((await apiCall(env.app, token, 'GET', '/meetings/1')).statusCode).toBe(502);
+  });
+
+  it('aims a token fault by method too, and shows the filters in the listing', async () => {
+    await addFault({ kind: 'status', method: 'GET' });
+    await addFault({ kind: 'status', status: 500, method: 'POST', path: '/oauth/token' });
+
+    expect((await tokenCall()).statusCode).toBe(500);
+    expect(await control(env.app, 'GET', '/faults')).toMatchObject([
+      { target: 'token', method: 'GET', remaining: 1 },
+    ]);
+  });
+
+  it('refuses a token fault aimed at an API path, which could never match', async () => {
+    const body = { kind: 'status', method: 'DELETE', path: '/v2/meetings/' };
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/_control/faults',
+      payload: body,
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ field: 'path' }] },
+    });
+  });
+
+  it('refuses an unknown method and a path without a leading slash', async () => {
+    const send = (payload: object) =>
+      env.app.inject({ method: 'POST', url: '/_control/faults', payload });
+
+    expect((await send({ kind: 'status', target: 'api', method: 'FETCH' })).statusCode).toBe(400);
+    expect((await send({ kind: 'status', target: 'api', path: 'v2/users' })).statusCode).toBe(400);
   });
 }
 

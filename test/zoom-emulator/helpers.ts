@@ -97,6 +97,37 @@ export function apiGet(
   });
 }
 
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** Any call on the emulated Zoom API with the token as bearer; path starts after `/v2`. */
+export function apiCall(
+  app: FastifyInstance,
+  token: string,
+  method: ApiMethod,
+  path: string,
+  payload?: object,
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url: `/v2${path}`,
+    headers: { authorization: `Bearer ${token}` },
+    payload,
+  });
+}
+
+/** Makes one user on the account through the control API: licensed and active unless told. */
+export function addUser(
+  app: FastifyInstance,
+  accountId: string,
+  body: { email: string; type?: number; status?: string; settings?: object },
+): Promise<{ id: string; email: string }> {
+  return control(app, 'POST', `/accounts/${accountId}/users`, {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    ...body,
+  });
+}
+
 /** Makes count users on the account through the bulk control route. */
 export function bulkUsers(
   app: FastifyInstance,

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildZoomEmulator } from '../../zoom-emulator/app.js';
+import { buildZoomEmulator, type ZoomEmulatorOptions } from '../../zoom-emulator/app.js';
 import { StateFileError } from '../../zoom-emulator/persistence.js';
-import { control, createApp, getMe, mint } from './helpers.js';
+import { addUser, apiCall, control, createApp, getMe, mint, type TestApp } from './helpers.js';
+import { expectStatus, KEYNOTE, MEETING_SCOPES, type ZoomMeeting } from './meeting-helpers.js';
 
 /** A temporary directory per test and emulators built on a state file inside it. */
 interface StateDir {
   readonly dir: string;
   readonly statePath: string;
-  build(): Promise<FastifyInstance>;
+  build(options?: ZoomEmulatorOptions): Promise<FastifyInstance>;
 }
 
 function useStateDir(): StateDir {
@@ -32,8 +33,8 @@ function useStateDir(): StateDir {
     get statePath() {
       return join(dir, 'state.json');
     },
-    async build() {
-      const app = await buildZoomEmulator({ statePath: join(dir, 'state.json') });
+    async build(options = {}) {
+      const app = await buildZoomEmulator({ ...options, statePath: join(dir, 'state.json') });
       open.push(app);
       return app;
     },
@@ -46,6 +47,7 @@ describe('zoom emulator persistence', () => {
   describe('when the emulator is closed and built again', () => roundTripCases(files));
   describe('while the emulator runs', () => runningCases(files));
   describe('with users', () => userCases(files));
+  describe('with meetings and webinars', () => meetingCases(files));
 });
 
 function roundTripCases(files: StateDir): void {
@@ -145,5 +147,42 @@ function userCases(files: StateDir): void {
 
     const shown = await control<{ users: unknown[] }>(await files.build(), 'GET', '/accounts/a1');
     expect(shown.users).toMatchObject([{ id: 'u1', settings: { meetingCapacity: 100 } }]);
+  });
+}
+
+function meetingCases(files: StateDir): void {
+  // One frozen instant, so the daily count cannot roll over between the two builds.
+  const options = { wallNow: () => Date.UTC(2030, 5, 15, 12) };
+  const send = async (app: FastifyInstance, credentials: TestApp, path: string, body?: object) =>
+    apiCall(app, await mint(app, credentials), body ? 'POST' : 'GET', path, body);
+
+  it('keeps meetings, webinars and the write counts of the day', async () => {
+    const first = await files.build(options);
+    const credentials = await createApp(first, { id: 'acct-1' }, { scopes: MEETING_SCOPES });
+    const settings = { webinar: true };
+    const host = await addUser(first, 'acct-1', { email: 'grace@example.com', settings });
+    const meetingAnswer = await send(first, credentials, `/users/${host.id}/meetings`, KEYNOTE);
+    const meeting = expectStatus(meetingAnswer, 201).json<ZoomMeeting>();
+    const webinarAnswer = await send(first, credentials, `/users/${host.id}/webinars`, KEYNOTE);
+    const webinar = expectStatus(webinarAnswer, 201).json<ZoomMeeting>();
+    await first.close();
+
+    const second = await files.build(options);
+    const again = (await send(second, credentials, `/meetings/${meeting.id}`)).json<ZoomMeeting>();
+    expect({ ...again, start_url: meeting.start_url }).toStrictEqual(meeting);
+    expect((await send(second, credentials, `/webinars/${webinar.id}`)).statusCode).toBe(200);
+    expect(await control(second, 'GET', '/accounts/acct-1/meetings')).toMatchObject({
+      meetings: [{ kind: 'meeting' }, { kind: 'webinar' }],
+      writesToday: { [host.id]: 2 },
+    });
+  });
+
+  it('loads a file written before meetings existed, with none', async () => {
+    const accounts = [{ id: 'a1', plan: 'pro', s2sEnabled: true }];
+    const old = { version: 1, accounts, apps: [], users: [], tokens: [] };
+    await writeFile(files.statePath, JSON.stringify(old));
+
+    const shown = await control(await files.build(), 'GET', '/accounts/a1/meetings');
+    expect(shown).toMatchObject({ meetings: [], writesToday: {} });
   });
 }

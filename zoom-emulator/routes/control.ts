@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../context.js';
 import { ControlError } from '../errors.js';
 import { accountRoutes } from './control/accounts.js';
 import { appRoutes } from './control/apps.js';
+import { meetingRoutes } from './control/meetings.js';
 import { systemRoutes } from './control/system.js';
 import { userRoutes } from './control/users.js';
 
@@ -13,6 +14,7 @@ export function controlRoutes(context: EmulatorContext) {
     await app.register(accountRoutes(context));
     await app.register(appRoutes(context));
     await app.register(userRoutes(context));
+    await app.register(meetingRoutes(context));
     await app.register(systemRoutes(context));
   };
 }

@@ -7,7 +7,12 @@ export function faultHook(context: EmulatorContext, target: FaultTarget) {
   return async function injectFaults(request: FastifyRequest, reply: FastifyReply) {
     if (target === 'token') context.stats.tokenRequests += 1;
     else countApiCall(context, request);
-    const fault = context.faults.take(target, basicClientId(request));
+    const fault = context.faults.take({
+      target,
+      method: request.method,
+      path: request.url.split('?')[0] ?? '',
+      clientId: basicClientId(request),
+    });
     if (!fault) return;
 
     context.stats.faultsInjected += 1;

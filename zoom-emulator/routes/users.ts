@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { zoomErrors } from '../api-errors.js';
+import { parseZoomInput, zoomErrors } from '../api-errors.js';
 import { requireBearer, tokenOf } from '../bearer.js';
 import type { EmulatorContext } from '../context.js';
 import { defaultUserSettings, userStatusSchema, type User } from '../model.js';
+import { pageAt, type ListCursor } from '../page-tokens.js';
 import { rateLimited, type RateLimitCategory } from '../rate-limits.js';
+import type { EmulatorState } from '../state.js';
+import { emptyAsAbsent, pageQueryFields, pageSizeOf } from './listing.js';
 
 /** Each endpoint takes its granular scope or, for apps older than those, the classic one. */
 const SCOPES = {
@@ -13,19 +16,12 @@ const SCOPES = {
   readSettings: ['user:read:settings:admin', 'user:read:admin'],
 } as const;
 
-const DEFAULT_PAGE_SIZE = 30;
-const MAX_PAGE_SIZE = 300;
-
-// Clients often send an empty parameter for "none", which Zoom reads as absent.
-const emptyAsAbsent = (value: unknown) => (value === '' ? undefined : value);
-
 const listQuery = z.object({
   status: z.preprocess(emptyAsAbsent, userStatusSchema.default('active')),
-  page_size: z.preprocess(emptyAsAbsent, z.coerce.number().int().min(1).optional()),
-  next_page_token: z.preprocess(emptyAsAbsent, z.string().optional()),
+  ...pageQueryFields,
 });
 
-interface UserParams {
+export interface UserParams {
   userId: string;
 }
 
@@ -60,43 +56,40 @@ export function registerUserRoutes(app: FastifyInstance, context: EmulatorContex
 
 /** One page of the account's users with the given status, in creation order. */
 function listUsers(context: EmulatorContext, accountId: string, query: unknown) {
-  const parsed = parseListQuery(query);
+  const parsed = parseZoomInput(listQuery, query);
   const nowMs = context.clock.now();
-  const cursor = parsed.next_page_token
+  const cursor: ListCursor | undefined = parsed.next_page_token
     ? context.pageTokens.redeem(parsed.next_page_token, accountId, nowMs)
-    : { accountId, status: parsed.status, offset: 0 };
-  if (!cursor) throw zoomErrors.pageTokenInvalid();
+    : { listing: 'users', accountId, status: parsed.status, offset: 0 };
+  if (cursor?.listing !== 'users') throw zoomErrors.pageTokenInvalid();
 
-  const pageSize = Math.min(parsed.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const pageSize = pageSizeOf(parsed.page_size);
   const matching = context.state.usersOf(accountId).filter((u) => u.status === cursor.status);
-  const page = matching.slice(cursor.offset, cursor.offset + pageSize);
-  const nextOffset = cursor.offset + page.length;
-  const more = page.length > 0 && nextOffset < matching.length;
+  const page = pageAt(context.pageTokens, matching, cursor, pageSize, nowMs);
 
   return {
     page_size: pageSize,
     total_records: matching.length,
-    next_page_token: more ? context.pageTokens.issue({ ...cursor, offset: nextOffset }, nowMs) : '',
-    users: page.map(listedUser),
+    next_page_token: page.nextPageToken,
+    users: page.items.map(listedUser),
   };
 }
 
-function parseListQuery(query: unknown) {
-  const result = listQuery.safeParse(query ?? {});
-  if (result.success) return result.data;
-
-  const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.')))];
-  throw zoomErrors.validationFailed(fields.map((field) => ({ field, message: 'Invalid field.' })));
+/**
+ * The user an id or email names, looked up only within accountId: Zoom answers a user of
+ * another account exactly like one that does not exist.
+ */
+export function findAccountUser(
+  state: EmulatorState,
+  accountId: string,
+  userId: string,
+): User | undefined {
+  const byId = state.findUser(userId);
+  return byId?.accountId === accountId ? byId : state.findUserByEmail(accountId, userId);
 }
 
-/**
- * The user an id or email names, looked up only within the token's account: Zoom answers a user
- * of another account exactly like one that does not exist.
- */
 function readableUser(context: EmulatorContext, accountId: string, userId: string): User {
-  const { state } = context;
-  const byId = state.findUser(userId);
-  const user = byId?.accountId === accountId ? byId : state.findUserByEmail(accountId, userId);
+  const user = findAccountUser(context.state, accountId, userId);
   if (!user) throw zoomErrors.userNotFound(userId);
   if (user.status === 'pending') throw zoomErrors.invitationMissing();
 
