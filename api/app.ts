@@ -17,12 +17,16 @@ import { installErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import { peopleRoutes } from './routes/people.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
 import { zoomIntegrationRoutes } from './routes/zoom-integration.js';
+import type { FetchStartLink } from './zoom-start-links.js';
 
 export interface AppDependencies {
   store: GreenroomStore;
   gateway: IntegrationGateway;
+  /** Asks Zoom for a meeting's start link; the API's only direct Zoom call. */
+  fetchStartLink: FetchStartLink;
   /** A pino logger; omitted in tests that want silence. */
   logger?: FastifyBaseLogger;
   now?: () => number;
@@ -54,6 +58,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
   await app.register(peopleRoutes({ store: deps.store }));
   await app.register(zoomHostRoutes({ store: deps.store, gateway: deps.gateway }));
+  await app.register(sessionRoutes(deps));
 
   return app;
 }

@@ -28,6 +28,28 @@ export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
     status: 409,
     message: 'Sessions stream through this host; reassign them to another host first.',
   },
+  host_not_usable: {
+    status: 422,
+    message: 'This Zoom host lost its licence or left the account; choose another host.',
+  },
+  session_not_found: { status: 404, message: 'No such session for this event.' },
+  session_changed: {
+    status: 409,
+    message: 'The session changed while this save was made; read it again and retry.',
+  },
+  zoom_webinar_not_enabled: {
+    status: 422,
+    message: 'This Zoom host has no webinar licence; choose a meeting or another host.',
+  },
+  zoom_daily_limit_reached: {
+    status: 429,
+    message: 'Zoom allows 100 meeting creates and updates per host a day; try after the reset.',
+  },
+  zoom_refused: { status: 422, message: 'Zoom refused the meeting as given.' },
+  zoom_meeting_missing: {
+    status: 409,
+    message: 'This session has no Zoom meeting yet; save it with Zoom streaming first.',
+  },
   not_connected: {
     status: 409,
     message: 'Zoom is not connected for this event; save credentials first.',

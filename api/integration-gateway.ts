@@ -24,6 +24,10 @@ import {
   importHosts,
   removeHost,
   syncHosts,
+  requestMeetingCleanup,
+  saveZoomSession,
+  type SaveZoomSessionRequest,
+  type SessionAnswer,
   type ImportAnswer,
   type SyncAnswer,
   type AddHostRequest,
@@ -51,6 +55,8 @@ const UPDATE_RPC_DEADLINE_MS = UPDATE_ANSWER_BUDGET_MS + 5 * SECOND_MS;
 const QUERY_DEADLINE_MS = 3 * SECOND_MS;
 /** Imports and syncs read every page of a large account, paced by Zoom's limits. */
 const SCAN_RPC_DEADLINE_MS = 120 * SECOND_MS;
+/** A session save may queue behind many others in the account's pacing (child: 80 s). */
+const SESSION_RPC_DEADLINE_MS = 90 * SECOND_MS;
 
 /** What the search attributes say when no worker can answer a query. */
 export interface IndexedStatus {
@@ -73,6 +79,9 @@ export interface IntegrationGateway {
   removeHost(eventId: string, hostId: string): Promise<RemoveHostAnswer>;
   importHosts(eventId: string): Promise<ImportAnswer>;
   syncHosts(eventId: string): Promise<SyncAnswer>;
+  saveZoomSession(eventId: string, request: SaveZoomSessionRequest): Promise<SessionAnswer>;
+  /** Tells the integration that sessions released meetings; a no-op when it is not running. */
+  requestMeetingCleanup(eventId: string): Promise<void>;
   act(eventId: string, action: IntegrationAction): Promise<ActionAnswer>;
   read(eventId: string): Promise<IntegrationReading>;
 }
@@ -120,6 +129,19 @@ export function createIntegrationGateway(
     async syncHosts(eventId) {
       const handle = await runningHandle(client, eventId);
       return sendUpdate(client, () => handle.executeUpdate(syncHosts), SCAN_RPC_DEADLINE_MS);
+    },
+    async saveZoomSession(eventId, request) {
+      const handle = await runningHandle(client, eventId);
+      return sendUpdate(
+        client,
+        () => handle.executeUpdate(saveZoomSession, { args: [request] }),
+        SESSION_RPC_DEADLINE_MS,
+      );
+    },
+    async requestMeetingCleanup(eventId) {
+      const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
+      // No running integration: the deletions wait in the store for the next one to start.
+      await handle.signal(requestMeetingCleanup).catch(() => undefined);
     },
     async read(eventId) {
       return withTemporal(() => readIntegration(client, eventId));

@@ -1,11 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config.js';
-import { SECOND_MS } from '../common/durations.js';
+import { createZoomRequester } from '../activities/zoom/api-client.js';
+import { createZoomPacer } from '../activities/zoom/pacing.js';
+import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { createIntegrationGateway } from './integration-gateway.js';
+import { createStartLinks } from './zoom-start-links.js';
 
 /** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
 async function main(): Promise<void> {
@@ -18,7 +21,15 @@ async function main(): Promise<void> {
     refreshMarginMs: config.TOKEN_REFRESH_MARGIN_SECONDS * SECOND_MS,
     cyclesBeforeContinueAsNew: config.CYCLES_BEFORE_CONTINUE_AS_NEW,
   });
-  const app = await buildApp({ store, gateway, logger });
+  const fetchStartLink = createStartLinks({
+    store,
+    zoomRequest: createZoomRequester({
+      apiUrl: config.ZOOM_API_URL,
+      timeoutMs: ZOOM_HTTP_TIMEOUT_MS,
+    }),
+    pace: createZoomPacer(store, config.ZOOM_ACCOUNT_PLAN),
+  });
+  const app = await buildApp({ store, gateway, fetchStartLink, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
   let stopping = false;

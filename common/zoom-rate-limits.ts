@@ -7,3 +7,6 @@ export const ZOOM_RATE_LIMITS = {
 
 export type ZoomPlan = keyof typeof ZOOM_RATE_LIMITS;
 export type ZoomCallCategory = keyof (typeof ZOOM_RATE_LIMITS)['pro'];
+
+/** Zoom lets each host user have 100 meeting or webinar creates and updates per UTC day. */
+export const ZOOM_HOST_DAILY_WRITES = 100;

@@ -1,8 +1,9 @@
 import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
-import { createZoomApiClient } from '../activities/zoom/api-client.js';
+import { createZoomRequester } from '../activities/zoom/api-client.js';
 import { createHostActivities } from '../activities/zoom/host-activities.js';
 import { createHostScanActivities } from '../activities/zoom/host-scan-activities.js';
 import { createZoomPacer } from '../activities/zoom/pacing.js';
+import { createSessionActivities } from '../activities/zoom/session-activities.js';
 import type { ZoomPlan } from '../common/zoom-rate-limits.js';
 import { createTokenActivities } from '../activities/zoom/token-activities.js';
 import { createZoomTokenClient } from '../activities/zoom/token-client.js';
@@ -26,11 +27,12 @@ export function buildActivities(wiring: ActivityWiring) {
     fetch: wiring.fetch,
   });
 
-  const zoomGet = createZoomApiClient({
+  const zoomRequest = createZoomRequester({
     apiUrl: wiring.zoomApiUrl,
     timeoutMs: ZOOM_HTTP_TIMEOUT_MS,
     fetch: wiring.fetch,
   });
+  const zoomGet = (path: string, accessToken: string) => zoomRequest('GET', path, accessToken);
 
   const pace = createZoomPacer(wiring.store, wiring.zoomPlan ?? 'pro');
   const hostDeps = { store: wiring.store, zoomGet, pace };
@@ -39,6 +41,7 @@ export function buildActivities(wiring: ActivityWiring) {
     ...createTokenActivities({ store: wiring.store, requestToken }),
     ...createHostActivities(hostDeps),
     ...createHostScanActivities(hostDeps),
+    ...createSessionActivities({ store: wiring.store, zoomRequest, pace }),
     ...createIntegrationStoreActivities({ store: wiring.store }),
   };
 }

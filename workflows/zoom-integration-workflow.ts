@@ -9,7 +9,9 @@ import {
   enableIntegration,
   getIntegrationStatus,
   regenerateToken,
+  requestMeetingCleanup,
   saveCredentials,
+  saveZoomSession,
   type AddHostRequest,
   type IntegrationState,
   type IntegrationView,
@@ -22,6 +24,14 @@ import {
   removeHostThroughChild,
   syncHostsThroughChild,
 } from './zoom-integration/host-actions.js';
+import { KeyedLock } from './zoom-integration/keyed-lock.js';
+import {
+  cleanUpReleasedMeetings,
+  saveSessionThroughChild,
+} from './zoom-integration/session-actions.js';
+
+/** Marks the runs that delete released meetings; histories from before replay without it. */
+const MEETING_CLEANUP_PATCH = 'meeting-cleanup';
 
 export * from './zoom-integration/definitions.js';
 
@@ -38,6 +48,11 @@ export async function zoomIntegrationWorkflow(
   );
   installHandlers(engine);
   engine.publisher.publish(engine.state);
+  if (wf.patched(MEETING_CLEANUP_PATCH)) {
+    // A fresh integration may inherit deletions from an earlier connection of the event.
+    engine.state.cleanupPending ??= true;
+    void cleanUpReleasedMeetings(engine);
+  }
 
   let cyclesThisRun = 0;
   while (!engine.ended) {
@@ -93,6 +108,13 @@ function installHandlers(engine: IntegrationEngine): void {
   wf.setHandler(removeHost, ({ hostId }) => removeHostThroughChild(engine, hostId));
   wf.setHandler(importHosts, () => importHostsThroughChild(engine));
   wf.setHandler(syncHosts, () => syncHostsThroughChild(engine));
+  const sessionLocks = new KeyedLock();
+  wf.setHandler(saveZoomSession, (request) =>
+    saveSessionThroughChild(engine, sessionLocks, request),
+  );
+  wf.setHandler(requestMeetingCleanup, () => {
+    engine.state.cleanupPending = true;
+  });
 }
 
 /** Rejects malformed requests before they enter history; the API validates the same first. */
@@ -136,7 +158,7 @@ async function continueAsNewCarrying(
   engine: IntegrationEngine,
   input: ZoomIntegrationInput,
 ): Promise<never> {
-  await wf.condition(wf.allHandlersFinished);
+  await wf.condition(() => wf.allHandlersFinished() && !engine.cleanupRunning);
   const carried = { ...engine.state, runsCompleted: engine.state.runsCompleted + 1 };
 
   return wf.continueAsNew<typeof zoomIntegrationWorkflow>({ ...input, carried });

@@ -5,6 +5,14 @@ export class ZoomTokenRejected extends Error {
   override name = 'ZoomTokenRejected';
 }
 
+/** Zoom refused a create or update: the host's daily budget is spent until `resetsAtMs`. */
+export class ZoomDailyLimitReached extends Error {
+  override name = 'ZoomDailyLimitReached';
+  constructor(readonly resetsAtMs: number | null) {
+    super('zoom refused the call: the daily limit is reached');
+  }
+}
+
 /** Zoom refused the call itself (404 user missing, 400 pending user, …); retrying cannot help. */
 export class ZoomApiError extends Error {
   override name = 'ZoomApiError';
@@ -24,24 +32,46 @@ export interface ZoomApiOptions {
   now?: () => number;
 }
 
+export type ZoomMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 /** Calls Zoom's REST API with a bearer token, classifying every failure by what can fix it. */
-export function createZoomApiClient(options: ZoomApiOptions) {
+export function createZoomRequester(options: ZoomApiOptions) {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
 
-  return async function getJson(path: string, accessToken: string): Promise<unknown> {
+  /** Answers Zoom's JSON, or null for a 204 without a body (updates and deletes). */
+  return async function request(
+    method: ZoomMethod,
+    path: string,
+    accessToken: string,
+    body?: unknown,
+  ): Promise<unknown> {
     let response: Response;
     try {
       response = await doFetch(`${options.apiUrl}${path}`, {
-        headers: { authorization: `Bearer ${accessToken}` },
+        method,
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch {
       throw new ZoomTransientError('network', 'zoom could not be reached');
     }
     const text = await response.text().catch(() => '');
+    if (response.status === 204) return null;
     return interpretApiAnswer(response.status, text, response.headers, now());
   };
+}
+
+export type ZoomRequest = ReturnType<typeof createZoomRequester>;
+
+/** The read-only client the host activities use: GET only. */
+export function createZoomApiClient(options: ZoomApiOptions) {
+  const request = createZoomRequester(options);
+  return (path: string, accessToken: string) => request('GET', path, accessToken);
 }
 
 export type ZoomGet = ReturnType<typeof createZoomApiClient>;
@@ -53,6 +83,11 @@ export function interpretApiAnswer(
   headers: Headers,
   nowMs: number,
 ): unknown {
+  if (status === 429 && headers.get('x-ratelimit-type')?.toLowerCase() === 'daily-limit') {
+    // Waiting out a daily limit takes hours: the organiser hears it rather than a retry loop.
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after'), nowMs);
+    throw new ZoomDailyLimitReached(retryAfterMs === undefined ? null : nowMs + retryAfterMs);
+  }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'), nowMs);
     throw new ZoomTransientError('rate_limited', 'zoom rate-limited the call', retryAfterMs);

@@ -144,12 +144,12 @@ export async function callZoom(zoomGet: ZoomGet, path: string, accessToken: stri
     if (error instanceof ZoomTokenRejected) {
       throw failure(FailureType.ZoomTokenRejected, 'zoom rejected the token', false);
     }
-    if (error instanceof ZoomTransientError) throw transient(error);
+    if (error instanceof ZoomTransientError) throw transientFailure(error);
     throw error;
   }
 }
 
-function transient(error: ZoomTransientError): ApplicationFailure {
+export function transientFailure(error: ZoomTransientError): ApplicationFailure {
   const rateLimited = error.reason === 'rate_limited';
   return ApplicationFailure.create({
     type: rateLimited ? FailureType.ZoomRateLimited : FailureType.ZoomUnavailable,

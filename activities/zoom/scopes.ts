@@ -8,10 +8,12 @@ export const REQUIRED_SCOPES: readonly (readonly string[])[] = [
   ['user:read:settings:admin', 'user:read:admin'],
   ['meeting:write:meeting:admin', 'meeting:write:admin'],
   ['meeting:read:meeting:admin', 'meeting:read:admin'],
+  ['meeting:read:list_meetings:admin', 'meeting:read:admin'],
   ['meeting:update:meeting:admin', 'meeting:write:admin'],
   ['meeting:delete:meeting:admin', 'meeting:write:admin'],
   ['webinar:write:webinar:admin', 'webinar:write:admin'],
   ['webinar:read:webinar:admin', 'webinar:read:admin'],
+  ['webinar:read:list_webinars:admin', 'webinar:read:admin'],
   ['webinar:update:webinar:admin', 'webinar:write:admin'],
   ['webinar:delete:webinar:admin', 'webinar:write:admin'],
 ];

@@ -17,6 +17,13 @@ const DOCUMENTED_ROUTES = [
   'delete /events/{eventId}/zoom/hosts/{hostId}',
   'post /events/{eventId}/zoom/hosts/import',
   'post /events/{eventId}/zoom/hosts/sync',
+  'post /events/{eventId}/sessions',
+  'get /events/{eventId}/sessions',
+  'get /events/{eventId}/sessions/{sessionId}',
+  'put /events/{eventId}/sessions/{sessionId}',
+  'delete /events/{eventId}/sessions/{sessionId}',
+  'put /events/{eventId}/sessions/{sessionId}/stream',
+  'get /events/{eventId}/sessions/{sessionId}/zoom/start-url',
 ];
 
 function operations(paths: Record<string, Record<string, unknown>>): string[] {
@@ -64,7 +71,7 @@ describe('buildApp', () => {
   });
 
   describe('when the OpenAPI document is requested', () => {
-    it('lists exactly the integration, people and host routes', async () => {
+    it('lists exactly the integration, people, host and session routes', async () => {
       const response = await (
         await api.app(fakeGateway())
       ).inject({ method: 'GET', url: '/docs/json' });

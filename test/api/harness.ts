@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { IntegrationGateway } from '../../api/integration-gateway.js';
+import type { FetchStartLink } from '../../api/zoom-start-links.js';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
@@ -47,6 +48,8 @@ export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): Integr
     removeHost: unexpected,
     importHosts: unexpected,
     syncHosts: unexpected,
+    saveZoomSession: unexpected,
+    requestMeetingCleanup: unexpected,
     ...overrides,
   };
 }
@@ -72,7 +75,7 @@ export function mintingGateway(store: GreenroomStore): IntegrationGateway {
 export interface ApiFixture {
   store: GreenroomStore;
   /** Builds the app over the fixture's store; closed after the test. */
-  app(gateway: IntegrationGateway): Promise<FastifyInstance>;
+  app(gateway: IntegrationGateway, fetchStartLink?: FetchStartLink): Promise<FastifyInstance>;
 }
 
 /** An in-memory store per test and an app built over it, both closed afterwards. */
@@ -80,8 +83,16 @@ export function useApi(): ApiFixture {
   const apps: FastifyInstance[] = [];
   const fixture = { store: undefined as unknown as GreenroomStore, app: build };
 
-  async function build(gateway: IntegrationGateway): Promise<FastifyInstance> {
-    const app = await buildApp({ store: fixture.store, gateway, now: () => NOW_MS });
+  async function build(
+    gateway: IntegrationGateway,
+    fetchStartLink: FetchStartLink = () => Promise.reject(new Error('unexpected start link')),
+  ): Promise<FastifyInstance> {
+    const app = await buildApp({
+      store: fixture.store,
+      gateway,
+      fetchStartLink,
+      now: () => NOW_MS,
+    });
     apps.push(app);
 
     return app;

@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { SessionSyncInput } from '../../activities/zoom/session-activities.js';
 import type { ErrorCode } from '../../common/error-codes.js';
 import type { IntegrationStatus, RefusalCause } from '../../common/status.js';
 import type { ImportReport, SyncReport, ZoomHost } from '../../store/types.js';
@@ -44,6 +45,11 @@ export interface IntegrationState {
   nextAttemptAtMs: number | null;
   totalCycles: number;
   runsCompleted: number;
+  /**
+   * Sessions released meetings that still exist on Zoom; deleted once a valid token allows.
+   * Absent in states carried by runs from before sessions existed.
+   */
+  cleanupPending?: boolean;
 }
 
 export interface ZoomIntegrationInput {
@@ -103,3 +109,18 @@ export type SyncAnswer = { ok: true; report: SyncReport } | { ok: false; error: 
 export const importHosts = defineUpdate<ImportAnswer, []>('importHosts');
 /** Refreshes every host from Zoom by user id and flags those no longer usable. */
 export const syncHosts = defineUpdate<SyncAnswer, []>('syncHosts');
+
+/** A session save with Zoom streaming: make its meeting or webinar on Zoom match the plan. */
+export type SaveZoomSessionRequest = SessionSyncInput;
+
+/** The meeting's join link is not part of the answer: it stays in the store, out of history. */
+export type SessionAnswer =
+  | { ok: true; revision: number; meetingId: string; replacedMeeting: boolean }
+  | { ok: false; error: IntegrationError };
+
+/** Runs a session-sync child once Zoom can be called; nothing changes when it is refused. */
+export const saveZoomSession = defineUpdate<SessionAnswer, [SaveZoomSessionRequest]>(
+  'saveZoomSession',
+);
+/** Sessions released meetings in the store; delete them on Zoom as soon as a token allows. */
+export const requestMeetingCleanup = defineSignal('requestMeetingCleanup');

@@ -52,6 +52,8 @@ export class IntegrationEngine {
   ended = false;
   /** Set by handlers when they changed the schedule, so the main loop recomputes its timer. */
   rescheduled = false;
+  /** True while a cleanup child deletes released meetings; continue-as-new waits for it. */
+  cleanupRunning = false;
   private busy = false;
   readonly publisher = new StatusPublisher();
 

@@ -1,0 +1,97 @@
+import * as wf from '@temporalio/workflow';
+import type {
+  MeetingWrite,
+  SessionActivities,
+  SessionSyncInput,
+} from '../activities/zoom/session-activities.js';
+import { FailureType } from '../common/failures.js';
+import { hostError } from './hosts/host-errors.js';
+import { sessionRefusalError } from './sessions/session-errors.js';
+import type { IntegrationError } from './zoom-integration/definitions.js';
+import { tokenExpiredError } from './zoom-integration/outcomes.js';
+
+export type SessionSyncOutcome =
+  | { kind: 'saved'; revision: number; meetingId: string; replacedMeeting: boolean }
+  | { kind: 'refused'; error: IntegrationError }
+  | { kind: 'token_rejected' };
+
+const store = wf.proxyLocalActivities<SessionActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5 },
+  summary: 'Check the session and its host, or commit the meeting, in the store',
+});
+
+// A call may wait its turn in the account's pacing for a while when many sessions are saved at
+// once; Zoom's Retry-After overrides the interval, so per-second 429s are waited out.
+const zoom = wf.proxyLocalActivities<SessionActivities>({
+  startToCloseTimeout: '60 seconds',
+  retry: {
+    maximumAttempts: 6,
+    initialInterval: '1 second',
+    nonRetryableErrorTypes: [FailureType.ZoomTokenRejected, FailureType.TokenUnavailable],
+  },
+  summary: 'Create or update the meeting or webinar on Zoom',
+});
+
+/**
+ * Makes the session's meeting or webinar on Zoom match what the organiser saved: checks the
+ * host, creates (or updates) it under that host, then commits it to the session. A replaced
+ * meeting is released only by that commit, so the session always has one working meeting.
+ */
+export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<SessionSyncOutcome> {
+  const plan = await store.planSessionSync(input);
+  if (plan.kind === 'refused') return refused(sessionRefusalError(plan.refusal, Date.now()));
+
+  let write: MeetingWrite;
+  try {
+    const meetingId = plan.kind === 'update' ? plan.meetingId : null;
+    write = await zoom.writeZoomMeeting({ ...input, meetingId });
+    if (write.kind === 'gone') write = await zoom.writeZoomMeeting({ ...input, meetingId: null });
+  } catch (failure) {
+    return zoomFailure(failure);
+  }
+  if (write.kind === 'refused') {
+    await store.abandonSessionWrite(input);
+    return refused(sessionRefusalError(write.refusal, Date.now()));
+  }
+  if (write.kind === 'gone') return refused(unavailable());
+
+  const commit = await store.commitSessionSync({ ...input, meetingId: write.meetingId });
+  if (commit.kind === 'lost_race') {
+    const refusal =
+      commit.reason === 'host_unusable'
+        ? ({ reason: 'host_unusable', zoomState: 'removed or unlicensed meanwhile' } as const)
+        : ({ reason: 'session_changed' } as const);
+    return refused(sessionRefusalError(refusal, Date.now()));
+  }
+
+  return {
+    kind: 'saved',
+    revision: commit.revision,
+    meetingId: write.meetingId,
+    replacedMeeting: commit.replacedMeeting,
+  };
+}
+
+function refused(error: IntegrationError): SessionSyncOutcome {
+  return { kind: 'refused', error };
+}
+
+function unavailable(): IntegrationError {
+  const message = 'Zoom is unavailable at the moment; try again shortly. Nothing was changed.';
+  return hostError('zoom_unavailable', message, Date.now());
+}
+
+/**
+ * Zoom failed after retries. A create may have reached Zoom before its answer was lost: its
+ * record stays, so the next save looks for the tagged meeting instead of making a second one.
+ */
+function zoomFailure(failure: unknown): SessionSyncOutcome {
+  // A local activity's non-retryable failure arrives unwrapped; a retried one arrives wrapped.
+  const cause = failure instanceof wf.ActivityFailure ? failure.cause : failure;
+  const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
+  if (type === FailureType.ZoomTokenRejected) return { kind: 'token_rejected' };
+  if (type === FailureType.TokenUnavailable) return refused(tokenExpiredError(Date.now()));
+
+  return refused(unavailable());
+}

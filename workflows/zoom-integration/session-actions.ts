@@ -1,0 +1,109 @@
+import * as wf from '@temporalio/workflow';
+import { MINUTE_MS, SECOND_MS } from '../../common/durations.js';
+import { meetingCleanupWorkflow, type MeetingCleanupOutcome } from '../meeting-cleanup-workflow.js';
+import { sessionSyncWorkflow, type SessionSyncOutcome } from '../session-sync-workflow.js';
+import type { SaveZoomSessionRequest, SessionAnswer } from './definitions.js';
+import type { IntegrationEngine } from './engine.js';
+import type { KeyedLock } from './keyed-lock.js';
+import { tokenExpiredError, unavailableError } from './outcomes.js';
+
+/**
+ * Long enough for a save queued behind hundreds of others in the account's pacing; shorter
+ * than the API's wait for the answer, so no save commits after its caller gave up.
+ */
+const SESSION_SYNC_TIMEOUT = '80 seconds';
+
+/**
+ * Saves a session's meeting through a child workflow, one save per session at a time. With no
+ * valid token it fails at once and nothing changes; a 401/124 from Zoom makes the integration
+ * mint once and run the child once more.
+ */
+export async function saveSessionThroughChild(
+  engine: IntegrationEngine,
+  locks: KeyedLock,
+  request: SaveZoomSessionRequest,
+): Promise<SessionAnswer> {
+  const blocked = engine.zoomBlocker();
+  if (blocked) return { ok: false, error: blocked };
+
+  return locks.run(request.sessionId, async () => {
+    let outcome = await runSessionSync(engine.state.eventId, request);
+    if (outcome.kind === 'token_rejected') {
+      const reminted = await engine.regenerate();
+      if (!reminted.ok) return reminted;
+      outcome = await runSessionSync(engine.state.eventId, request);
+    }
+    if (outcome.kind === 'refused') return { ok: false, error: outcome.error };
+    if (outcome.kind === 'token_rejected')
+      return { ok: false, error: tokenExpiredError(Date.now()) };
+    // The old meeting is deleted only now that the session streams through the new one.
+    if (outcome.replacedMeeting) engine.state.cleanupPending = true;
+    const { revision, meetingId, replacedMeeting } = outcome;
+
+    return { ok: true, revision, meetingId, replacedMeeting };
+  });
+}
+
+async function runSessionSync(
+  eventId: string,
+  request: SaveZoomSessionRequest,
+): Promise<SessionSyncOutcome> {
+  try {
+    return await wf.executeChild(sessionSyncWorkflow, {
+      workflowId: `session-sync:${eventId}:${request.sessionId}:${wf.uuid4()}`,
+      args: [request],
+      workflowExecutionTimeout: SESSION_SYNC_TIMEOUT,
+      staticSummary: `Stream session ${request.sessionId} of event ${eventId} through Zoom`,
+    });
+  } catch {
+    return { kind: 'refused', error: unavailableError('slow to answer', Date.now()) };
+  }
+}
+
+/** Backoff between cleanup passes that Zoom or the token stopped; reset by a clean pass. */
+const CLEANUP_BACKOFF_INITIAL_MS = 30 * SECOND_MS;
+const CLEANUP_BACKOFF_MAX_MS = 30 * MINUTE_MS;
+
+/**
+ * Runs for the life of the integration: whenever sessions released meetings and a valid token
+ * exists, a cleanup child deletes them on Zoom. Without a token the deletions wait, durably,
+ * in the store; the flag that says so is carried across continue-as-new.
+ */
+export async function cleanUpReleasedMeetings(engine: IntegrationEngine): Promise<void> {
+  let backoffMs = CLEANUP_BACKOFF_INITIAL_MS;
+  for (;;) {
+    await wf.condition(
+      () => engine.ended || (engine.state.cleanupPending === true && !engine.zoomBlocker()),
+    );
+    if (engine.ended) return;
+    engine.state.cleanupPending = false;
+    engine.cleanupRunning = true;
+    const outcome = await runCleanup(engine.state.eventId);
+    engine.cleanupRunning = false;
+    if (outcome.kind === 'done') {
+      backoffMs = CLEANUP_BACKOFF_INITIAL_MS;
+      continue;
+    }
+    engine.state.cleanupPending = true;
+    if (outcome.kind === 'token_rejected') await engine.regenerate();
+    const waitMs = Math.max(
+      backoffMs,
+      outcome.kind === 'retry_later' ? (outcome.retryAfterMs ?? 0) : 0,
+    );
+    await wf.sleep(waitMs, { summary: 'Wait before deleting released meetings on Zoom again' });
+    backoffMs = Math.min(backoffMs * 2, CLEANUP_BACKOFF_MAX_MS);
+  }
+}
+
+async function runCleanup(eventId: string): Promise<MeetingCleanupOutcome> {
+  try {
+    return await wf.executeChild(meetingCleanupWorkflow, {
+      workflowId: `meeting-cleanup:${eventId}:${wf.uuid4()}`,
+      args: [{ eventId }],
+      workflowExecutionTimeout: '10 minutes',
+      staticSummary: `Delete meetings released by sessions of event ${eventId} on Zoom`,
+    });
+  } catch {
+    return { kind: 'retry_later', deleted: 0, retryAfterMs: null };
+  }
+}
