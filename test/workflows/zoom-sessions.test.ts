@@ -161,6 +161,24 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
     });
   });
 
+  describe('when Zoom itself refuses with its daily limit', () => {
+    it('answers when the limit resets instead of retrying, and releases nothing', async () => {
+      const fixture = await eventWithHosts();
+      await fixture.zoom.injectFault({
+        target: 'api',
+        kind: 'rate_limit',
+        retryAfter: { date: true },
+        method: 'POST',
+        path: '/v2/users/',
+      });
+      const saved = await fixture.save({ sessionId: fixture.newSessionId() });
+      expect(saved).toMatchObject({ ok: false, error: { code: 'zoom_daily_limit_reached' } });
+      expect(!saved.ok && String(saved.error.details?.resetsAt)).toMatch(/T00:00:00.000Z$/);
+      expect(await fixture.meetingsOnZoom()).toEqual([]);
+      expect(await fixture.store.listMeetingDeletions(fixture.eventId, 10)).toEqual([]);
+    });
+  });
+
   describe('when the event has no valid token', () => {
     it('fails with token_expired and changes nothing, on Zoom or here', async () => {
       const fixture = await eventWithHosts();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   createZoomApiClient,
+  createZoomRequester,
   interpretApiAnswer,
+  ZoomDailyLimitReached,
   ZoomApiError,
   ZoomTokenRejected,
 } from '../../../activities/zoom/api-client.js';
@@ -43,6 +45,15 @@ describe('interpretApiAnswer', () => {
       expect(captured(answer(429, {}))).toMatchObject({ retryAfterMs: undefined });
     });
 
+    it('tells a daily limit apart: the organiser hears when it resets, nothing retries', () => {
+      const headers = { 'x-ratelimit-type': 'Daily-limit', 'retry-after': '2026-12-05T00:00:00Z' };
+      const error = captured(answer(429, { code: 429 }, headers));
+      expect(error).toBeInstanceOf(ZoomDailyLimitReached);
+      expect(error).toMatchObject({ resetsAtMs: Date.parse('2026-12-05T00:00:00Z') });
+      const without = captured(answer(429, {}, { 'x-ratelimit-type': 'daily-limit' }));
+      expect(without).toMatchObject({ resetsAtMs: null });
+    });
+
     it('classifies 5xx as transient server errors', () => {
       expect(captured(answer(503, {}))).toMatchObject({ reason: 'server_error' });
     });
@@ -76,6 +87,25 @@ describe('createZoomApiClient', () => {
     });
     await get('/users/me', 'tok-123');
     expect(seen).toEqual([{ url: 'http://zoom.test/v2/users/me', auth: 'Bearer tok-123' }]);
+  });
+
+  it('sends writes as JSON and answers null for a 204 without a body', async () => {
+    const seen: { method?: string; type: string | null; body: unknown }[] = [];
+    const request = createZoomRequester({
+      apiUrl: 'http://zoom.test/v2',
+      timeoutMs: 1000,
+      fetch: (_input, init) => {
+        const type = new Headers(init?.headers).get('content-type');
+        seen.push({ method: init?.method, type, body: init?.body });
+        return Promise.resolve(new Response(null, { status: 204 }));
+      },
+    });
+    expect(await request('PATCH', '/meetings/1', 't', { topic: 'x' })).toBeNull();
+    expect(await request('DELETE', '/meetings/1', 't')).toBeNull();
+    expect(seen).toEqual([
+      { method: 'PATCH', type: 'application/json', body: '{"topic":"x"}' },
+      { method: 'DELETE', type: null, body: undefined },
+    ]);
   });
 
   it('turns a network failure into a transient error', async () => {
