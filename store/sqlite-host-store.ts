@@ -48,6 +48,8 @@ export function createSqliteHostStore(db: Database.Database, now: () => number):
     commitHost: (input) => Promise.resolve(upsertHost(db, input, now())),
     readHost: (eventId, hostId) => Promise.resolve(selectHost(db, eventId, hostId)),
     listHosts: (eventId, limit, cursor) => Promise.resolve(pageHosts(db, eventId, limit, cursor)),
+    recordHostCapacities: (eventId, hostId, capacities) =>
+      Promise.resolve(updateCapacities(db, eventId, hostId, capacities, now())),
     removeHost: (eventId, hostId) => Promise.resolve(deleteHost(db, eventId, hostId)),
   };
 }
@@ -191,6 +193,20 @@ function pageHosts(
   const last = items.at(-1);
 
   return { items, nextCursor: rows.length > limit && last ? last.hostId : null };
+}
+
+function updateCapacities(
+  db: Database.Database,
+  eventId: string,
+  hostId: string,
+  capacities: { capacity: number; webinarCapacity: number },
+  nowMs: number,
+): void {
+  prepared(
+    db,
+    `UPDATE zoom_hosts SET capacity = ?, webinar_capacity = ?, updated_at_ms = ?
+        WHERE event_id = ? AND zoom_user_id = ?`,
+  ).run(capacities.capacity, capacities.webinarCapacity, nowMs, eventId, hostId);
 }
 
 /**

@@ -134,6 +134,12 @@ export interface HostStore {
   commitHost(input: HostInput): Promise<{ host: ZoomHost; created: boolean }>;
   readHost(eventId: string, hostId: string): Promise<ZoomHost | null>;
   listHosts(eventId: string, limit: number, cursor: string | null): Promise<Page<ZoomHost>>;
+  /** Records capacities read from Zoom for a host that had none (an imported one). */
+  recordHostCapacities(
+    eventId: string,
+    hostId: string,
+    capacities: { capacity: number; webinarCapacity: number },
+  ): Promise<void>;
   /** Removes the host unless a session maps it; one statement, so no assignment can slip in. */
   removeHost(eventId: string, hostId: string): Promise<HostRemoval>;
 }

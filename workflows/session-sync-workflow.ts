@@ -16,8 +16,11 @@ export type SessionSyncOutcome =
   | { kind: 'token_rejected' };
 
 const store = wf.proxyLocalActivities<SessionActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 5 },
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [FailureType.ZoomTokenRejected, FailureType.TokenUnavailable],
+  },
   summary: 'Check the session and its host, or commit the meeting, in the store',
 });
 
@@ -39,11 +42,11 @@ const zoom = wf.proxyLocalActivities<SessionActivities>({
  * meeting is released only by that commit, so the session always has one working meeting.
  */
 export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<SessionSyncOutcome> {
-  const plan = await store.planSessionSync(input);
-  if (plan.kind === 'refused') return refused(sessionRefusalError(plan.refusal, Date.now()));
-
   let write: MeetingWrite;
   try {
+    // Only a host imported without capacities makes this step call Zoom (its settings).
+    const plan = await store.planSessionSync(input);
+    if (plan.kind === 'refused') return refused(sessionRefusalError(plan.refusal, Date.now()));
     const meetingId = plan.kind === 'update' ? plan.meetingId : null;
     write = await zoom.writeZoomMeeting({ ...input, meetingId });
     if (write.kind === 'gone') write = await zoom.writeZoomMeeting({ ...input, meetingId: null });

@@ -35,7 +35,7 @@ export interface ZoomUser {
   status: string;
 }
 
-interface ZoomFeatures {
+export interface ZoomFeatures {
   meeting_capacity?: number;
   large_meeting?: boolean;
   large_meeting_capacity?: number;
@@ -118,12 +118,17 @@ async function readUser(
   return user;
 }
 
-function judgeCapacity(user: ZoomUser, features: ZoomFeatures, expected: number): ZoomUserCheck {
+/** A user's meeting capacity (the larger of normal and large meetings) and webinar capacity. */
+export function capacitiesFrom(features: ZoomFeatures): { meeting: number; webinar: number } {
   const meeting = Math.max(
     features.meeting_capacity ?? 0,
     features.large_meeting ? (features.large_meeting_capacity ?? 0) : 0,
   );
-  const webinar = features.webinar ? (features.webinar_capacity ?? 0) : 0;
+  return { meeting, webinar: features.webinar ? (features.webinar_capacity ?? 0) : 0 };
+}
+
+function judgeCapacity(user: ZoomUser, features: ZoomFeatures, expected: number): ZoomUserCheck {
+  const { meeting, webinar } = capacitiesFrom(features);
   const largest = Math.max(meeting, webinar);
   if (expected > largest) return { kind: 'refused', reason: 'capacity', largestCapacity: largest };
   const names = { firstName: user.first_name ?? '', lastName: user.last_name ?? '' };

@@ -16,7 +16,7 @@ import {
   type ZoomMethod,
   type ZoomRequest,
 } from './api-client.js';
-import { failure, transientFailure } from './host-activities.js';
+import { capacitiesFrom, failure, transientFailure, type ZoomFeatures } from './host-activities.js';
 import type { ZoomPacer } from './pacing.js';
 import { ZoomTransientError } from './token-client.js';
 
@@ -78,10 +78,11 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
   return {
     /** Checks the host and the session in the store and decides between create and update. */
     async planSessionSync(input: SessionSyncInput): Promise<SyncPlan> {
-      const [host, session] = await Promise.all([
+      const [stored, session] = await Promise.all([
         deps.store.readHost(input.eventId, input.hostId),
         deps.store.readSession(input.eventId, input.sessionId),
       ]);
+      const host = stored && needsCapacities(stored) ? await readCapacities(deps, stored) : stored;
       const refusal = judgeHost(host, input) ?? judgeSession(session, input.expectedRevision);
       if (refusal) return { kind: 'refused', refusal };
       const current = session?.zoom;
@@ -133,6 +134,31 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
 }
 
 export type SessionActivities = ReturnType<typeof createSessionActivities>;
+
+/** An imported host's capacities are unknown (0): a licensed user can always host someone. */
+function needsCapacities(host: ZoomHost): boolean {
+  return host.zoomState === 'licensed' && host.capacity === 0 && host.webinarCapacity === 0;
+}
+
+/** Reads the host's settings from Zoom once and keeps its capacities for later sessions. */
+async function readCapacities(deps: SessionActivityDependencies, host: ZoomHost) {
+  const zoom = await zoomSession(deps, host.eventId);
+  const path = `/users/${encodeURIComponent(host.hostId)}/settings`;
+  let settings: { feature?: ZoomFeatures };
+  try {
+    settings = (await zoom.call('GET', path, 'medium')) as { feature?: ZoomFeatures };
+  } catch (error) {
+    // Token and transient failures are thrown on for the workflow; a user Zoom refuses to
+    // describe keeps capacity 0, which the capacity check then refuses.
+    refusalOf(error);
+    return host;
+  }
+  const { meeting, webinar } = capacitiesFrom(settings.feature ?? {});
+  const capacities = { capacity: meeting, webinarCapacity: webinar };
+  await deps.store.recordHostCapacities(host.eventId, host.hostId, capacities);
+
+  return { ...host, ...capacities };
+}
 
 function judgeHost(host: ZoomHost | null, input: SessionSyncInput): SessionRefusal | null {
   if (!host) return { reason: 'host_not_found' };

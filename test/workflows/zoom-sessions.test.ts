@@ -4,6 +4,7 @@ import { integrationWorkflowId } from '../../common/task-queues.js';
 import type { SessionPlan } from '../../store/types.js';
 import {
   addHost,
+  importHosts,
   regenerateToken,
   requestMeetingCleanup,
   saveZoomSession,
@@ -116,6 +117,35 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
       const plan = { ...PLAN, expectedAttendees: 400 };
       expect(await fixture.save({ sessionId, plan, kind: 'webinar' })).toMatchObject({ ok: true });
       expect(await fixture.meetingsOnZoom()).toMatchObject([{ kind: 'webinar' }]);
+    });
+  });
+
+  describe('when the host was imported without its capacities', () => {
+    it('reads them from Zoom once, keeps them and checks the session against them', async () => {
+      const fixture = await eventWithHosts();
+      const carol = await fixture.zoom.createUser(fixture.app.accountId, {
+        email: `carol-${eventCounter}@example.com`,
+        firstName: 'Carol',
+        lastName: 'Shaw',
+        settings: { meetingCapacity: 100 },
+      });
+      expect(await fixture.handle.executeUpdate(importHosts)).toMatchObject({ ok: true });
+      expect(await fixture.store.readHost(fixture.eventId, carol.id)).toMatchObject({
+        capacity: 0,
+      });
+
+      const tooMany = { ...PLAN, expectedAttendees: 101 };
+      const refused = await fixture.save({
+        sessionId: fixture.newSessionId(),
+        hostId: carol.id,
+        plan: tooMany,
+      });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'host_capacity_exceeded' } });
+      expect(await fixture.store.readHost(fixture.eventId, carol.id)).toMatchObject({
+        capacity: 100,
+      });
+      const saved = await fixture.save({ sessionId: fixture.newSessionId(), hostId: carol.id });
+      expect(saved).toMatchObject({ ok: true });
     });
   });
 
