@@ -69,6 +69,53 @@ async function hosts(stack: Stack): Promise<void> {
   await call(stack, 'DELETE', `/events/rec-hosts/zoom/hosts/${hostId}`);
 }
 
+/** A session saved, renamed, moved to a webinar under another host, refused, turned off, deleted. */
+async function sessions(stack: Stack): Promise<void> {
+  const app = await stack.zoom.createConnectableApp();
+  await call(stack, 'PUT', '/events/rec-sessions/zoom/credentials', credentials(app));
+  const hostIds: string[] = [];
+  for (const [name, webinar] of [
+    ['grace', true],
+    ['alan', false],
+  ] as const) {
+    const email = `${name}@example.com`;
+    await stack.zoom.createUser(app.accountId, {
+      email,
+      firstName: name,
+      lastName: 'H',
+      settings: { webinar, webinarCapacity: webinar ? 500 : 0 },
+    });
+    const added = await call(stack, 'POST', '/events/rec-sessions/zoom/hosts', {
+      firstName: name,
+      lastName: 'H',
+      email,
+      expectedAttendees: 10,
+    });
+    hostIds.push((JSON.parse(added.text) as { hostId: string }).hostId);
+  }
+  const [grace, alan] = hostIds;
+  const base = '/events/rec-sessions/sessions';
+  const plan = {
+    title: 'Keynote',
+    startTime: '2027-03-01T09:30',
+    timeZone: 'Europe/Berlin',
+    durationMinutes: 60,
+    expectedAttendees: 50,
+  };
+  const meeting = (hostId?: string) => ({ source: 'zoom', kind: 'meeting', hostId });
+  const created = await call(stack, 'POST', base, { ...plan, stream: meeting(alan) });
+  const id = (JSON.parse(created.text) as { session: { id: string } }).session.id;
+  await call(stack, 'PUT', `${base}/${id}`, { ...plan, title: 'Keynote!', stream: meeting(alan) });
+  await call(stack, 'PUT', `${base}/${id}/stream`, {
+    stream: { source: 'zoom', kind: 'webinar', hostId: grace },
+  });
+  await call(stack, 'PUT', `${base}/${id}/stream`, {
+    stream: { source: 'zoom', kind: 'webinar', hostId: alan },
+  });
+  await call(stack, 'PUT', `${base}/${id}/stream`, { stream: { source: 'off' } });
+  await call(stack, 'DELETE', `${base}/${id}`);
+}
+
 async function exportAll(stack: Stack): Promise<number> {
   mkdirSync(OUT_DIR, { recursive: true });
   let written = 0;
@@ -90,6 +137,7 @@ try {
   await healthy(stack);
   await pausedAndResumed(stack);
   await hosts(stack);
+  await sessions(stack);
   // Five regeneration cycles of six seconds: two continue-as-new for the healthy lifecycle.
   await delay(32_000);
   console.log(`recorded ${await exportAll(stack)} histories into ${OUT_DIR}`);

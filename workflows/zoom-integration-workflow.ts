@@ -49,8 +49,7 @@ export async function zoomIntegrationWorkflow(
   installHandlers(engine);
   engine.publisher.publish(engine.state);
   if (wf.patched(MEETING_CLEANUP_PATCH)) {
-    // A fresh integration may inherit deletions from an earlier connection of the event.
-    engine.state.cleanupPending ??= true;
+    engine.state.cleanupPending ??= false;
     void cleanUpReleasedMeetings(engine);
   }
 

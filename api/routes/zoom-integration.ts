@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { IntegrationStore } from '../../store/types.js';
+import type { IntegrationStore, SessionStore } from '../../store/types.js';
 import type { ActionAnswer } from '../../workflows/zoom-integration-workflow.js';
 import { fromView, refusedAction, renderIntegration } from '../integration-answer.js';
 import type { IntegrationAction, IntegrationGateway } from '../integration-gateway.js';
@@ -13,7 +13,7 @@ import {
 } from '../schemas.js';
 
 export interface ZoomRouteDependencies {
-  store: IntegrationStore;
+  store: IntegrationStore & Pick<SessionStore, 'listMeetingDeletions'>;
   gateway: IntegrationGateway;
   now: () => number;
 }
@@ -106,12 +106,25 @@ async function saveThroughWorkflow(
   credentials: { accountId: string; clientId: string; clientSecret: string },
 ): Promise<ActionAnswer> {
   const credentialsId = await deps.store.saveCandidateCredentials({ eventId, ...credentials });
+  let answer: ActionAnswer;
   try {
-    return await deps.gateway.saveCredentials(eventId, credentialsId);
+    answer = await deps.gateway.saveCredentials(eventId, credentialsId);
   } catch (error) {
     await deps.store.discardCredentials(credentialsId);
     throw error;
   }
+  if (answer.ok) await nudgeInheritedDeletions(deps, eventId);
+
+  return answer;
+}
+
+/**
+ * Meetings released while the event had no integration (disconnected) are deleted on Zoom once
+ * it is connected again; the new workflow hears of them here, not by a check on every start.
+ */
+async function nudgeInheritedDeletions(deps: ZoomRouteDependencies, eventId: string) {
+  const pending = await deps.store.listMeetingDeletions(eventId, 1);
+  if (pending.length > 0) await deps.gateway.requestMeetingCleanup(eventId).catch(() => undefined);
 }
 
 async function answerOrThrow(

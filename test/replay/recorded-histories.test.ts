@@ -6,20 +6,28 @@ import { loadHistory } from '../../tools/history-files.js';
 import { workflowBundle } from '../support/workflow-harness.js';
 
 const DIR = join(import.meta.dirname, '..', 'histories');
-const files = readdirSync(DIR).filter((name) => name.endsWith('.json'));
+// Each folder keeps a generation of histories: those recorded before a change still replay after
+// it (behind its patch), as running workflows of that age must.
+const files = readdirSync(DIR, { recursive: true, encoding: 'utf8' }).filter((name) =>
+  name.endsWith('.json'),
+);
+const typeOf = (file: string) => (file.split('/').at(-1) ?? '').split('--')[0];
 
 // Histories recorded from real runs (npm run record:histories): a change that breaks
 // determinism for any of them fails here, before it can strand a running workflow.
 describe('recorded histories', () => {
-  it('cover every workflow type and a lifecycle that continued as new', () => {
-    const types = new Set(files.map((name) => name.split('--')[0]));
+  it('cover every workflow type, a lifecycle that continued as new and an older generation', () => {
+    const types = new Set(files.map(typeOf));
     expect([...types].sort()).toEqual([
       'addHostWorkflow',
       'importHostsWorkflow',
+      'meetingCleanupWorkflow',
       'removeHostWorkflow',
+      'sessionSyncWorkflow',
       'syncHostsWorkflow',
       'zoomIntegrationWorkflow',
     ]);
+    expect(files.filter((name) => name.startsWith('before-sessions/')).length).toBeGreaterThan(5);
     expect(files.filter((name) => name.includes('rec-healthy')).length).toBeGreaterThan(1);
   });
 

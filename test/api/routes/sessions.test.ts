@@ -2,8 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
 import type { SaveZoomSessionRequest } from '../../../workflows/zoom-integration-workflow.js';
 import { tokenExpiredError } from '../../../workflows/zoom-integration/outcomes.js';
-import { commitMeeting } from '../../support/sessions.js';
-import { activeView, fakeGateway, NOW_MS, useApi } from '../harness.js';
+import { commitMeeting, PLAN } from '../../support/sessions.js';
+import {
+  activeView,
+  credentialsPayload,
+  fakeGateway,
+  mintingGateway,
+  NOW_MS,
+  useApi,
+} from '../harness.js';
 
 const SESSIONS = '/events/evt-1/sessions';
 const BODY = {
@@ -233,6 +240,30 @@ describe('session routes', () => {
       });
       expect(response.statusCode).toBe(409);
       expect(response.json()).toMatchObject({ error: { code: 'session_changed' } });
+    });
+  });
+
+  describe('when the event is connected again after releasing meetings', () => {
+    it('nudges the new integration to delete them on Zoom', async () => {
+      await api.store.saveSessionLocally({
+        eventId: 'evt-1',
+        sessionId: 's-1',
+        plan: PLAN,
+        stream: { source: 'off' },
+        expectedRevision: null,
+      });
+      await addHost();
+      await commitMeeting(api.store, 'evt-1', 's-1', 'host-a', 1);
+      await api.store.deleteSession('evt-1', 's-1');
+      const requestMeetingCleanup = vi.fn(() => Promise.resolve());
+      const app = await api.app({ ...mintingGateway(api.store), requestMeetingCleanup });
+      const saved = await app.inject({
+        method: 'PUT',
+        url: '/events/evt-1/zoom/credentials',
+        payload: credentialsPayload(),
+      });
+      expect(saved.statusCode).toBe(200);
+      expect(requestMeetingCleanup).toHaveBeenCalledWith('evt-1');
     });
   });
 
