@@ -31,6 +31,8 @@ const zoom = wf.proxyLocalActivities<SessionActivities>({
   retry: {
     maximumAttempts: 6,
     initialInterval: '1 second',
+    // An organiser waits: five retries within about 15 seconds, then Zoom is unavailable.
+    maximumInterval: '4 seconds',
     nonRetryableErrorTypes: [FailureType.ZoomTokenRejected, FailureType.TokenUnavailable],
   },
   summary: 'Create or update the meeting or webinar on Zoom',

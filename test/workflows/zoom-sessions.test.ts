@@ -263,14 +263,13 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
       expect(left.map((m) => m.id)).not.toContain(meetingId);
     });
 
-    it('keeps the old meeting when the create under the new host fails', async () => {
+    it('keeps the old meeting when Zoom refuses the create under the new host', async () => {
       const fixture = await eventWithHosts();
       const { sessionId, revision, meetingId } = await streamingSession(fixture);
       await fixture.zoom.injectFault({
         target: 'api',
         kind: 'status',
-        status: 503,
-        count: 10,
+        status: 400,
         method: 'POST',
         path: '/v2/users/',
       });
@@ -280,11 +279,32 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
         hostId: fixture.bob.id,
         expectedRevision: revision,
       });
-      await fixture.zoom.clearFaults();
-      expect(moved).toMatchObject({ ok: false, error: { code: 'zoom_unavailable' } });
+      expect(moved).toMatchObject({ ok: false, error: { code: 'zoom_refused' } });
       const session = await fixture.store.readSession(fixture.eventId, sessionId);
       expect(session?.zoom).toMatchObject({ meetingId, hostId: fixture.ada.id });
       expect((await fixture.meetingsOnZoom()).map((m) => m.id)).toEqual([meetingId]);
+    });
+
+    it('retries a create that Zoom failed with 5xx and makes one meeting', async () => {
+      const fixture = await eventWithHosts();
+      const { sessionId, revision } = await streamingSession(fixture);
+      const fault = {
+        target: 'api',
+        kind: 'status',
+        status: 503,
+        method: 'POST',
+        path: '/v2/users/',
+      };
+      await fixture.zoom.injectFault({ ...fault, count: 2 });
+
+      const moved = await fixture.save({
+        sessionId,
+        hostId: fixture.bob.id,
+        expectedRevision: revision,
+      });
+      expect(moved).toMatchObject({ ok: true, replacedMeeting: true });
+      await letCleanupRun(fixture);
+      expect((await fixture.meetingsOnZoom()).map((m) => m.host_id)).toEqual([fixture.bob.id]);
     });
 
     it('releases the new meeting when the session changed before the switch', async () => {
