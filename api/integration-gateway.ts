@@ -45,6 +45,7 @@ import {
   type IntegrationView,
 } from '../workflows/zoom-integration-workflow.js';
 import { ApiError } from './errors.js';
+import { UpdateSlots } from './update-slots.js';
 
 /**
  * An Update answers within the workflow's budget; the RPC gets a little more, then gives up.
@@ -101,7 +102,7 @@ export function createIntegrationGateway(
   return {
     async saveCredentials(eventId, credentialsId) {
       // A with-start operation serves one call only, so each attempt builds its own.
-      return sendUpdate(client, () =>
+      return sendUpdate(client, eventId, () =>
         client.workflow.executeUpdateWithStart(saveCredentials, {
           args: [{ credentialsId }],
           startWorkflowOperation: startOperation(eventId, settings),
@@ -110,30 +111,43 @@ export function createIntegrationGateway(
     },
     async act(eventId, action) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, () => handle.executeUpdate(ACTION_UPDATES[action]));
+      return sendUpdate(client, eventId, () => handle.executeUpdate(ACTION_UPDATES[action]));
     },
     async addHost(eventId, request) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, () => handle.executeUpdate(addHost, { args: [request] }));
+      return sendUpdate(client, eventId, () => handle.executeUpdate(addHost, { args: [request] }));
     },
     async removeHost(eventId, hostId) {
       // Removing needs no token, so it works on an event whose integration is gone, too.
       const handle = await runningHandle(client, eventId).catch(() => null);
       if (!handle) return removeWithoutIntegration(client, eventId, hostId);
-      return sendUpdate(client, () => handle.executeUpdate(removeHost, { args: [{ hostId }] }));
+      return sendUpdate(client, eventId, () =>
+        handle.executeUpdate(removeHost, { args: [{ hostId }] }),
+      );
     },
     async importHosts(eventId) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, () => handle.executeUpdate(importHosts), SCAN_RPC_DEADLINE_MS);
+      return sendUpdate(
+        client,
+        eventId,
+        () => handle.executeUpdate(importHosts),
+        SCAN_RPC_DEADLINE_MS,
+      );
     },
     async syncHosts(eventId) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, () => handle.executeUpdate(syncHosts), SCAN_RPC_DEADLINE_MS);
+      return sendUpdate(
+        client,
+        eventId,
+        () => handle.executeUpdate(syncHosts),
+        SCAN_RPC_DEADLINE_MS,
+      );
     },
     async saveZoomSession(eventId, request) {
       const handle = await runningHandle(client, eventId);
       return sendUpdate(
         client,
+        eventId,
         () => handle.executeUpdate(saveZoomSession, { args: [request] }),
         SESSION_RPC_DEADLINE_MS,
       );
@@ -149,34 +163,59 @@ export function createIntegrationGateway(
   };
 }
 
+/** Below Temporal's 10 Updates in flight per workflow, leaving room for a second API process. */
+const updateSlots = new UpdateSlots(8);
+
 /**
- * Sends an Update within the RPC deadline. When many Updates reach one workflow at once, the
- * server may drop a speculative workflow task and reject the Updates it carried, unapplied;
- * those are sent again, which is safe because they never ran.
+ * Sends an Update within the RPC deadline, queueing behind the event's other Updates in this
+ * process first. When many Updates reach one workflow at once, the server may drop a
+ * speculative workflow task and reject the Updates it carried, unapplied, or refuse Updates
+ * over its in-flight limit; those are sent again, which is safe because they never ran.
  */
 async function sendUpdate<T>(
   client: Client,
+  eventId: string,
   call: () => Promise<T>,
   budgetMs = UPDATE_RPC_DEADLINE_MS,
 ): Promise<T> {
   const deadline = Date.now() + budgetMs;
-  return withTemporal(async () => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await client.withDeadline(deadline, call);
-      } catch (error) {
-        if (!wasNotProcessed(error) || attempt >= 5 || Date.now() > deadline) throw error;
-        await delay(50 * attempt + Math.random() * 100);
+  const answer = await updateSlots.run(eventId, deadline, () =>
+    withTemporal(async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return { value: await client.withDeadline(deadline, call) };
+        } catch (error) {
+          if (!mayResend(error) || attempt >= 20 || Date.now() > deadline) throw error;
+          await delay(50 * Math.min(attempt, 5) + Math.random() * 100);
+        }
       }
-    }
-  });
+    }),
+  );
+  if (!answer) {
+    throw new ApiError('workflow_unavailable', 'Too many changes to this event at once; retry.', {
+      reason: 'queued_past_deadline',
+    });
+  }
+
+  return answer.value;
 }
 
-function wasNotProcessed(error: unknown): boolean {
-  if (!(error instanceof WorkflowUpdateFailedError)) return false;
-  const text = `${error.message} ${error.cause instanceof Error ? error.cause.message : ''}`;
+/** An Update the server refused without running it: dropped with its task, or over the limit. */
+function mayResend(error: unknown): boolean {
+  const text = messagesOf(error);
+  return (
+    (error instanceof WorkflowUpdateFailedError && text.includes("wasn't processed by worker")) ||
+    text.includes('in-flight') ||
+    text.includes('RESOURCE_EXHAUSTED')
+  );
+}
 
-  return text.includes("wasn't processed by worker");
+function messagesOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) {
+    parts.push(current.message);
+  }
+  return parts.join(' ');
 }
 
 async function removeWithoutIntegration(

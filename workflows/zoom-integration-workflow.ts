@@ -13,6 +13,7 @@ import {
   saveCredentials,
   saveZoomSession,
   type AddHostRequest,
+  type SaveZoomSessionRequest,
   type IntegrationState,
   type IntegrationView,
   type ZoomIntegrationInput,
@@ -29,6 +30,12 @@ import {
   cleanUpReleasedMeetings,
   saveSessionThroughChild,
 } from './zoom-integration/session-actions.js';
+
+/**
+ * Temporal refuses Updates beyond 2,000 in one run; continuing as new well before that keeps a
+ * busy event (a programme of sessions saved at once) from ever meeting the wall.
+ */
+const DEFAULT_UPDATES_BEFORE_CONTINUE_AS_NEW = 1000;
 
 /** Marks the runs that delete released meetings; histories from before replay without it. */
 const MEETING_CLEANUP_PATCH = 'meeting-cleanup';
@@ -57,11 +64,12 @@ export async function zoomIntegrationWorkflow(
   while (!engine.ended) {
     if (
       cyclesThisRun >= input.settings.cyclesBeforeContinueAsNew ||
+      engine.updatesThisRun >= updateBudget(input) ||
       wf.workflowInfo().continueAsNewSuggested
     ) {
       await continueAsNewCarrying(engine, input);
     }
-    if (await waitUntilDue(engine)) {
+    if (await waitUntilDue(engine, updateBudget(input))) {
       await engine.runDueWork();
       cyclesThisRun += 1;
       engine.state.totalCycles += 1;
@@ -70,6 +78,10 @@ export async function zoomIntegrationWorkflow(
   await wf.condition(wf.allHandlersFinished);
 
   return engine.view();
+}
+
+function updateBudget(input: ZoomIntegrationInput): number {
+  return input.settings.updatesBeforeContinueAsNew ?? DEFAULT_UPDATES_BEFORE_CONTINUE_AS_NEW;
 }
 
 function initialState(eventId: string): IntegrationState {
@@ -89,27 +101,68 @@ function initialState(eventId: string): IntegrationState {
 }
 
 function installHandlers(engine: IntegrationEngine): void {
+  // Every Update counts towards the run's budget (see DEFAULT_UPDATES_BEFORE_CONTINUE_AS_NEW).
+  const counted =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      engine.updatesThisRun += 1;
+      return handler(...args);
+    };
   wf.setHandler(getIntegrationStatus, () => engine.view());
-  wf.setHandler(saveCredentials, ({ credentialsId }) => engine.saveCredentials(credentialsId), {
-    validator: ({ credentialsId }) => {
-      if (typeof credentialsId !== 'string' || credentialsId.length === 0) {
-        throw new Error('credentialsId must be a non-empty string');
-      }
+  wf.setHandler(
+    saveCredentials,
+    counted(({ credentialsId }: { credentialsId: string }) =>
+      engine.saveCredentials(credentialsId),
+    ),
+    {
+      validator: ({ credentialsId }) => {
+        if (typeof credentialsId !== 'string' || credentialsId.length === 0) {
+          throw new Error('credentialsId must be a non-empty string');
+        }
+      },
     },
-  });
-  wf.setHandler(regenerateToken, () => engine.regenerate());
-  wf.setHandler(disableIntegration, () => engine.disable());
-  wf.setHandler(enableIntegration, () => engine.enable());
-  wf.setHandler(disconnectIntegration, () => engine.disconnect());
-  wf.setHandler(addHost, (request) => addHostThroughChild(engine, request), {
-    validator: validateAddHost,
-  });
-  wf.setHandler(removeHost, ({ hostId }) => removeHostThroughChild(engine, hostId));
-  wf.setHandler(importHosts, () => importHostsThroughChild(engine));
-  wf.setHandler(syncHosts, () => syncHostsThroughChild(engine));
+  );
+  wf.setHandler(
+    regenerateToken,
+    counted(() => engine.regenerate()),
+  );
+  wf.setHandler(
+    disableIntegration,
+    counted(() => engine.disable()),
+  );
+  wf.setHandler(
+    enableIntegration,
+    counted(() => engine.enable()),
+  );
+  wf.setHandler(
+    disconnectIntegration,
+    counted(() => engine.disconnect()),
+  );
+  wf.setHandler(
+    addHost,
+    counted((request: AddHostRequest) => addHostThroughChild(engine, request)),
+    {
+      validator: validateAddHost,
+    },
+  );
+  wf.setHandler(
+    removeHost,
+    counted(({ hostId }: { hostId: string }) => removeHostThroughChild(engine, hostId)),
+  );
+  wf.setHandler(
+    importHosts,
+    counted(() => importHostsThroughChild(engine)),
+  );
+  wf.setHandler(
+    syncHosts,
+    counted(() => syncHostsThroughChild(engine)),
+  );
   const sessionLocks = new KeyedLock();
-  wf.setHandler(saveZoomSession, (request) =>
-    saveSessionThroughChild(engine, sessionLocks, request),
+  wf.setHandler(
+    saveZoomSession,
+    counted((request: SaveZoomSessionRequest) =>
+      saveSessionThroughChild(engine, sessionLocks, request),
+    ),
   );
   wf.setHandler(requestMeetingCleanup, () => {
     engine.state.cleanupPending = true;
@@ -127,10 +180,11 @@ function validateAddHost(request: AddHostRequest): void {
 }
 
 /** Sleeps until token work is due; answers false when a handler changed the plan first. */
-async function waitUntilDue(engine: IntegrationEngine): Promise<boolean> {
+async function waitUntilDue(engine: IntegrationEngine, updateBudget: number): Promise<boolean> {
   engine.rescheduled = false;
   const dueAtMs = engine.nextDueAtMs();
-  const interrupted = () => engine.rescheduled || engine.ended;
+  const interrupted = () =>
+    engine.rescheduled || engine.ended || engine.updatesThisRun >= updateBudget;
   if (dueAtMs === null) {
     await wf.condition(interrupted);
     return false;

@@ -168,6 +168,20 @@ describe('sessions streamed through Zoom over HTTP', () => {
     await eventually(async () => (await meetings()).length === 0);
   });
 
+  it('answers every one of 30 saves sent at once, past Temporal’s 10 Updates in flight', async () => {
+    const { hosts, meetings } = await connectedEvent('sessions-e2e-4', ['dee', 'eve']);
+    const saves = Array.from({ length: 30 }, (_, n) =>
+      call('POST', '/events/sessions-e2e-4/sessions', {
+        ...plan(`Talk ${n}`),
+        stream: { source: 'zoom', kind: 'meeting', hostId: hosts[n % 2] },
+      }),
+    );
+    const answers = await Promise.all(saves);
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
+    const ids = (await meetings()).map((meeting) => meeting.id);
+    expect(new Set(ids).size).toBe(30);
+  });
+
   it('keeps start links and meeting passcodes out of histories and logs', async () => {
     expect(startLinks.length).toBeGreaterThan(0);
     const secrets = startLinks.flatMap((url) => {

@@ -139,6 +139,23 @@ describe('zoomIntegrationWorkflow', () => {
     });
   });
 
+  describe('when a run reaches its budget of Updates', () => {
+    it('continues as new long before Temporal would refuse more, losing no answer', async () => {
+      const { handle, status } = await connectNewEvent({
+        ...SETTINGS,
+        updatesBeforeContinueAsNew: 4,
+      });
+      const firstRun = (await handle.describe()).runId;
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => handle.executeUpdate(enableIntegration)),
+      );
+
+      expect(answers.every((answer) => answer.ok)).toBe(true);
+      expect((await handle.describe()).runId).not.toBe(firstRun);
+      expect((await status()).runsCompleted).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   describe('when an organiser saves credentials Zoom refuses', () => {
     it('keeps the working integration untouched', async () => {
       const { env, store, app, eventId, connected, status } = await connectNewEvent();

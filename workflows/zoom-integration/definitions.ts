@@ -10,6 +10,8 @@ export interface IntegrationSettings {
   refreshMarginMs: number;
   /** Cycles after which the workflow continues-as-new even if the server has not suggested it. */
   cyclesBeforeContinueAsNew: number;
+  /** Updates after which a run continues as new; 1,000 when absent, far below Temporal's 2,000. */
+  updatesBeforeContinueAsNew?: number;
 }
 
 /** What the workflow knows of the current token: never the token, only times and a label. */

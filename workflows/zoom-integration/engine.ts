@@ -54,6 +54,8 @@ export class IntegrationEngine {
   rescheduled = false;
   /** True while a cleanup child deletes released meetings; continue-as-new waits for it. */
   cleanupRunning = false;
+  /** Updates this run has taken; the run continues as new before Temporal's limit. */
+  updatesThisRun = 0;
   private busy = false;
   readonly publisher = new StatusPublisher();
 
