@@ -120,7 +120,7 @@ export function createSessionService(deps: Dependencies) {
     ): Promise<SavedSession> {
       const current = await mustRead(eventId, sessionId);
       const revision = change.revision ?? current.revision;
-      return save(eventId, sessionId, current, change.stream, revision);
+      return save(eventId, sessionId, planOfSession(current), change.stream, revision);
     },
 
     async remove(eventId: string, sessionId: string): Promise<void> {
@@ -137,6 +137,12 @@ export type SessionService = ReturnType<typeof createSessionService>;
 
 async function eventHasHosts(store: GreenroomStore, eventId: string): Promise<boolean> {
   return (await store.listHosts(eventId, 1, null)).items.length > 0;
+}
+
+/** Only the plan: a stored session also holds its join link, which must not reach a workflow. */
+function planOfSession(session: Session): SessionPlan {
+  const { title, startLocal, timeZone, startUtcMs, durationMinutes, expectedAttendees } = session;
+  return { title, startLocal, timeZone, startUtcMs, durationMinutes, expectedAttendees };
 }
 
 function planOf(body: SessionBody): SessionPlan {

@@ -193,7 +193,9 @@ describe('sessions streamed through Zoom over HTTP', () => {
       2,
     );
     expect(findSecrets(evidence, secrets)).toEqual([]);
-    const mentions = evidence.filter((piece) => /start_url|pwd=|"password"/.test(piece.text));
+    const mentions = evidence.filter((piece) =>
+      /start_url|pwd=|"password"|joinUrl|join_url/.test(piece.text),
+    );
     expect(mentions.map((piece) => piece.name)).toEqual([]);
   });
 });

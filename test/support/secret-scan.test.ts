@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSecrets, secretForms } from './secret-scan.js';
+import { findSecrets, readable, secretForms } from './secret-scan.js';
 
 // The end-to-end secret scan only proves something if it can find a planted secret.
 describe('secret scan', () => {
@@ -15,6 +15,18 @@ describe('secret scan', () => {
     const basic = Buffer.from(`client-1:${secret}`).toString('base64');
     const leaks = findSecrets([{ name: 'answer', text: `Basic ${basic}` }], forms);
     expect(leaks.length).toBeGreaterThan(0);
+  });
+
+  it('reads payloads the history holds as base64 text or as bytes', () => {
+    const secret = 'zak=s3cr3t-start-token';
+    const payload = JSON.stringify({ plan: { joinUrl: `https://zoom.example/s/1?${secret}` } });
+    const asBase64 = { payloads: [{ data: Buffer.from(payload).toString('base64') }] };
+    const asBytes = { payloads: [{ data: Buffer.from(payload) }] };
+    for (const history of [asBase64, asBytes]) {
+      expect(findSecrets([{ name: 'h', text: readable(history) }], [secret])).toEqual([
+        'h holds …oken',
+      ]);
+    }
   });
 
   it('reports nothing when the secret is absent', () => {

@@ -32,11 +32,21 @@ export function collectLogs(logDir: string): Evidence[] {
   }));
 }
 
-/** JSON with every byte array shown as text, so an encoded payload cannot hide a secret. */
-function readable(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner instanceof Uint8Array ? Buffer.from(inner).toString('utf8') : inner,
-  );
+/**
+ * JSON with every payload shown as text, so an encoded payload cannot hide a secret: byte
+ * arrays are decoded, and so are payload `data` fields the history already holds as base64.
+ */
+export function readable(value: unknown): string {
+  return JSON.stringify(value, (key, inner: unknown) => {
+    if (inner instanceof Uint8Array) return Buffer.from(inner).toString('utf8');
+    if (key !== 'data') return inner;
+    if (typeof inner === 'string') return Buffer.from(inner, 'base64').toString('utf8');
+    // A Buffer reaches the replacer already turned into {type: 'Buffer', data: [bytes]}.
+    if (Array.isArray(inner) && inner.every((byte) => typeof byte === 'number')) {
+      return Buffer.from(inner).toString('utf8');
+    }
+    return inner;
+  });
 }
 
 /** Each secret in each of its likely spellings: plain, base64 and inside a Basic header. */
