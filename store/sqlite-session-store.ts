@@ -51,7 +51,7 @@ export function createSqliteSessionStore(db: Db, now: () => number): SessionStor
     beginMeetingWrite: (eventId, sessionId, kind, hostId) =>
       run(() => beginWrite(db, { eventId, sessionId, kind, hostId }, now())),
     recordMeetingCreated: (eventId, sessionId, meeting) =>
-      run(() => recordCreated(db, eventId, sessionId, meeting)),
+      run(() => recordCreated(db, eventId, sessionId, meeting, now())),
     commitZoomSession: (commit) => run(() => commitZoom(db, commit, now())),
     abandonMeetingWrite: (eventId, sessionId) =>
       run(() => abandonWrite(db, eventId, sessionId, now())),
@@ -263,13 +263,19 @@ function recordCreated(
   db: Db,
   eventId: string,
   sessionId: string,
-  meeting: { meetingId: string; joinUrl: string },
-): void {
-  prepared(
+  meeting: { kind: ZoomSessionKind; meetingId: string; joinUrl: string },
+  nowMs: number,
+): boolean {
+  const result = prepared(
     db,
     `UPDATE zoom_meeting_writes SET meeting_id = ?, join_url = ?
-       WHERE event_id = ? AND session_id = ?`,
-  ).run(meeting.meetingId, meeting.joinUrl, eventId, sessionId);
+       WHERE event_id = ? AND session_id = ? AND kind = ?`,
+  ).run(meeting.meetingId, meeting.joinUrl, eventId, sessionId, meeting.kind);
+  if (result.changes === 1) return true;
+  // The write was given up while Zoom created the meeting: nothing will commit it.
+  queueDeletion(db, eventId, meeting.kind, meeting.meetingId, sessionId, nowMs);
+
+  return false;
 }
 
 interface WriteRow {

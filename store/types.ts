@@ -277,12 +277,15 @@ export interface SessionStore {
     kind: ZoomSessionKind,
     hostId: string,
   ): Promise<{ resumed: boolean }>;
-  /** Keeps what Zoom answered to a create, out of workflow history. */
+  /**
+   * Keeps what Zoom answered to a create, out of workflow history. When the create was given up
+   * meanwhile (the session deleted), the meeting is released for deletion instead: false.
+   */
   recordMeetingCreated(
     eventId: string,
     sessionId: string,
-    meeting: { meetingId: string; joinUrl: string },
-  ): Promise<void>;
+    meeting: { kind: ZoomSessionKind; meetingId: string; joinUrl: string },
+  ): Promise<boolean>;
   /** Commits the meeting to the session if nothing changed meanwhile; otherwise releases it. */
   commitZoomSession(commit: ZoomSessionCommit): Promise<ZoomCommitResult>;
   /** Gives up a create: the meeting it made, if any, is released for deletion. */

@@ -31,6 +31,9 @@ export async function meetingCleanupWorkflow(input: {
       return { kind: 'retry_later', deleted, retryAfterMs: result.retryAfterMs };
     }
     if (result.remaining === 0) return { kind: 'done', deleted };
+    // Only refusals left: each is tried again after the integration's growing backoff, so
+    // Zoom's refusals are counted over minutes, not within one second.
+    if (result.deleted === 0) return { kind: 'retry_later', deleted, retryAfterMs: null };
   }
 
   return { kind: 'retry_later', deleted, retryAfterMs: 0 };

@@ -12,7 +12,8 @@ import { tokenExpiredError } from './zoom-integration/outcomes.js';
 
 export type SessionSyncOutcome =
   | { kind: 'saved'; revision: number; meetingId: string; replacedMeeting: boolean }
-  | { kind: 'refused'; error: IntegrationError }
+  /** `releasedMeeting`: a meeting this save made was queued for deletion on Zoom. */
+  | { kind: 'refused'; error: IntegrationError; releasedMeeting?: boolean }
   | { kind: 'token_rejected' };
 
 const store = wf.proxyLocalActivities<SessionActivities>({
@@ -57,7 +58,7 @@ export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<Sess
   }
   if (write.kind === 'refused') {
     await store.abandonSessionWrite(input);
-    return refused(sessionRefusalError(write.refusal, Date.now()));
+    return refused(sessionRefusalError(write.refusal, Date.now()), true);
   }
   if (write.kind === 'gone') return refused(unavailable());
 
@@ -67,7 +68,7 @@ export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<Sess
       commit.reason === 'host_unusable'
         ? ({ reason: 'host_unusable', zoomState: 'removed or unlicensed meanwhile' } as const)
         : ({ reason: 'session_changed' } as const);
-    return refused(sessionRefusalError(refusal, Date.now()));
+    return refused(sessionRefusalError(refusal, Date.now()), true);
   }
 
   return {
@@ -78,8 +79,8 @@ export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<Sess
   };
 }
 
-function refused(error: IntegrationError): SessionSyncOutcome {
-  return { kind: 'refused', error };
+function refused(error: IntegrationError, releasedMeeting = false): SessionSyncOutcome {
+  return { kind: 'refused', error, releasedMeeting };
 }
 
 function unavailable(): IntegrationError {

@@ -83,8 +83,12 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
         deps.store.readSession(input.eventId, input.sessionId),
       ]);
       const host = stored && needsCapacities(stored) ? await readCapacities(deps, stored) : stored;
+      if (host && 'reason' in host) return { kind: 'refused', refusal: host };
       const refusal = judgeHost(host, input) ?? judgeSession(session, input.expectedRevision);
       if (refusal) return { kind: 'refused', refusal };
+      // Counted once per save, ahead of Zoom: retries of the call below do not count again.
+      const budget = await reserveDailyWrite(deps.store, input, now());
+      if (budget) return { kind: 'refused', refusal: budget };
       const current = session?.zoom;
       if (current && current.kind === input.kind && current.hostId === input.hostId) {
         return { kind: 'update', meetingId: current.meetingId };
@@ -101,8 +105,6 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
       input: SessionSyncInput & { meetingId: string | null },
     ): Promise<MeetingWrite> {
       const zoom = await zoomSession(deps, input.eventId);
-      const budget = await reserveDailyWrite(deps.store, zoom.accountId, input.hostId, now());
-      if (budget) return { kind: 'refused', refusal: budget };
       try {
         if (input.meetingId) return await updateMeeting(zoom, input, input.meetingId);
         return await createMeeting(deps.store, zoom, input);
@@ -141,17 +143,20 @@ function needsCapacities(host: ZoomHost): boolean {
 }
 
 /** Reads the host's settings from Zoom once and keeps its capacities for later sessions. */
-async function readCapacities(deps: SessionActivityDependencies, host: ZoomHost) {
+async function readCapacities(
+  deps: SessionActivityDependencies,
+  host: ZoomHost,
+): Promise<ZoomHost | SessionRefusal> {
   const zoom = await zoomSession(deps, host.eventId);
   const path = `/users/${encodeURIComponent(host.hostId)}/settings`;
   let settings: { feature?: ZoomFeatures };
   try {
     settings = (await zoom.call('GET', path, 'medium')) as { feature?: ZoomFeatures };
   } catch (error) {
-    // Token and transient failures are thrown on for the workflow; a user Zoom refuses to
-    // describe keeps capacity 0, which the capacity check then refuses.
-    refusalOf(error);
-    return host;
+    // Token and transient failures are thrown on for the workflow; Zoom's refusal to describe
+    // the user (gone, daily limit) is the organiser's answer.
+    const outcome = refusalOf(error);
+    return outcome.kind === 'refused' ? outcome.refusal : host;
   }
   const { meeting, webinar } = capacitiesFrom(settings.feature ?? {});
   const capacities = { capacity: meeting, webinarCapacity: webinar };
@@ -184,12 +189,19 @@ function judgeSession(
 
 async function reserveDailyWrite(
   store: GreenroomStore,
-  accountId: string,
-  hostId: string,
+  input: SessionSyncInput,
   nowMs: number,
 ): Promise<SessionRefusal | null> {
+  const connection = await store.readConnection(input.eventId);
+  if (!connection) throw failure(FailureType.TokenUnavailable, 'the event has no token', false);
   const day = new Date(nowMs).toISOString().slice(0, 10);
-  const granted = await store.reserveHostDailyWrite(accountId, hostId, day, ZOOM_HOST_DAILY_WRITES);
+  const { accountId } = connection;
+  const granted = await store.reserveHostDailyWrite(
+    accountId,
+    input.hostId,
+    day,
+    ZOOM_HOST_DAILY_WRITES,
+  );
 
   return granted ? null : { reason: 'daily_limit', resetsAtMs: nextUtcMidnight(nowMs) };
 }
@@ -278,6 +290,7 @@ async function createMeeting(
   if (earlier) {
     await updateMeeting(zoom, input, earlier.id);
     await store.recordMeetingCreated(eventId, sessionId, {
+      kind,
       meetingId: earlier.id,
       joinUrl: earlier.joinUrl,
     });
@@ -288,7 +301,11 @@ async function createMeeting(
   const created = (await zoom.call('POST', path, category, meetingBody(input))) as ZoomCreated;
   const meetingId = String(created.id);
   // The start link and passcode in Zoom's answer go no further than this function.
-  await store.recordMeetingCreated(eventId, sessionId, { meetingId, joinUrl: created.join_url });
+  await store.recordMeetingCreated(eventId, sessionId, {
+    kind,
+    meetingId,
+    joinUrl: created.join_url,
+  });
 
   return { kind: 'written', meetingId, created: true };
 }

@@ -135,7 +135,11 @@ describe('sqlite session store', () => {
       expect(await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a')).toEqual({
         resumed: false,
       });
-      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '42', joinUrl: 'j' });
+      await store.recordMeetingCreated(EVENT, 'session-1', {
+        kind: 'meeting',
+        meetingId: '42',
+        joinUrl: 'j',
+      });
       expect(await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a')).toEqual({
         resumed: true,
       });
@@ -145,12 +149,31 @@ describe('sqlite session store', () => {
     it('releases what an abandoned or superseded create made', async () => {
       await store.saveSessionLocally(localSave());
       await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a');
-      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '42', joinUrl: 'j' });
+      await store.recordMeetingCreated(EVENT, 'session-1', {
+        kind: 'meeting',
+        meetingId: '42',
+        joinUrl: 'j',
+      });
       await store.beginMeetingWrite(EVENT, 'session-1', 'webinar', 'host-b');
       expect(await store.listMeetingDeletions(EVENT, 10)).toMatchObject([{ meetingId: '42' }]);
-      await store.recordMeetingCreated(EVENT, 'session-1', { meetingId: '43', joinUrl: 'j' });
+      await store.recordMeetingCreated(EVENT, 'session-1', {
+        kind: 'webinar',
+        meetingId: '43',
+        joinUrl: 'j',
+      });
       await store.abandonMeetingWrite(EVENT, 'session-1');
       expect(await store.listMeetingDeletions(EVENT, 10)).toHaveLength(2);
+    });
+  });
+
+  describe('when a session is deleted while Zoom creates its meeting', () => {
+    it('releases the meeting whose create answered after the write was given up', async () => {
+      await store.saveSessionLocally(localSave());
+      await store.beginMeetingWrite(EVENT, 'session-1', 'meeting', 'host-a');
+      await store.deleteSession(EVENT, 'session-1');
+      const meeting = { kind: 'meeting', meetingId: '77', joinUrl: 'j' } as const;
+      expect(await store.recordMeetingCreated(EVENT, 'session-1', meeting)).toBe(false);
+      expect(await store.listMeetingDeletions(EVENT, 10)).toMatchObject([{ meetingId: '77' }]);
     });
   });
 

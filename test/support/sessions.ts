@@ -44,6 +44,7 @@ export async function commitMeeting(
   const meetingId = String(80_000_000_000 + (meetings += 1));
   await store.beginMeetingWrite(eventId, sessionId, 'meeting', hostId);
   await store.recordMeetingCreated(eventId, sessionId, {
+    kind: 'meeting',
     meetingId,
     joinUrl: `https://zoom.example/j/${meetingId}`,
   });

@@ -334,6 +334,34 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
       expect(meetingId).toBeTruthy();
     });
 
+    it('deletes the meeting of a session deleted while Zoom was creating it', async () => {
+      const fixture = await eventWithHosts();
+      const sessionId = fixture.newSessionId();
+      await fixture.store.saveSessionLocally({
+        eventId: fixture.eventId,
+        sessionId,
+        plan: PLAN,
+        stream: { source: 'off' },
+        expectedRevision: null,
+      });
+      await fixture.zoom.injectFault({
+        target: 'api',
+        kind: 'latency',
+        latencyMs: 1500,
+        method: 'POST',
+        path: '/v2/users/',
+      });
+      const saving = fixture.save({ sessionId, expectedRevision: 1 });
+      await new Promise((done) => setTimeout(done, 500));
+      // No meeting yet, so the API would send no nudge: the save's own outcome must do it.
+      expect(await fixture.store.deleteSession(fixture.eventId, sessionId)).toEqual({
+        meetingReleased: false,
+      });
+
+      expect(await saving).toMatchObject({ ok: false, error: { code: 'session_changed' } });
+      await expectEverythingDeleted(fixture);
+    });
+
     it('keeps the session on the new meeting while deleting the old is retried', async () => {
       const fixture = await eventWithHosts();
       const { sessionId, revision, meetingId } = await streamingSession(fixture);

@@ -5,7 +5,8 @@ import { sessionSyncWorkflow, type SessionSyncOutcome } from '../session-sync-wo
 import type { SaveZoomSessionRequest, SessionAnswer } from './definitions.js';
 import type { IntegrationEngine } from './engine.js';
 import type { KeyedLock } from './keyed-lock.js';
-import { tokenExpiredError, unavailableError } from './outcomes.js';
+import { hostError } from '../hosts/host-errors.js';
+import { tokenExpiredError } from './outcomes.js';
 
 /**
  * Long enough for a save queued behind hundreds of others in the account's pacing; shorter
@@ -33,7 +34,11 @@ export async function saveSessionThroughChild(
       if (!reminted.ok) return reminted;
       outcome = await runSessionSync(engine.state.eventId, request);
     }
-    if (outcome.kind === 'refused') return { ok: false, error: outcome.error };
+    if (outcome.kind === 'refused') {
+      // A meeting made for a save that then lost its race is deleted on Zoom straight away.
+      if (outcome.releasedMeeting) engine.state.cleanupPending = true;
+      return { ok: false, error: outcome.error };
+    }
     if (outcome.kind === 'token_rejected')
       return { ok: false, error: tokenExpiredError(Date.now()) };
     // The old meeting is deleted only now that the session streams through the new one.
@@ -56,7 +61,8 @@ async function runSessionSync(
       staticSummary: `Stream session ${request.sessionId} of event ${eventId} through Zoom`,
     });
   } catch {
-    return { kind: 'refused', error: unavailableError('slow to answer', Date.now()) };
+    const message = 'Zoom did not answer in time; the session was not saved. Try again shortly.';
+    return { kind: 'refused', error: hostError('zoom_unavailable', message, Date.now()) };
   }
 }
 
