@@ -53,6 +53,17 @@ export function createSqliteSessionStore(db: Db, now: () => number): SessionStor
     recordMeetingCreated: (eventId, sessionId, meeting) =>
       run(() => recordCreated(db, eventId, sessionId, meeting, now())),
     commitZoomSession: (commit) => run(() => commitZoom(db, commit, now())),
+    readMeetingWrite: (eventId, sessionId) => {
+      const write = selectWrite(db, eventId, sessionId);
+      if (!write) return Promise.resolve(null);
+      return Promise.resolve({
+        kind: write.kind,
+        hostId: write.host_id,
+        meetingId: write.meeting_id,
+      });
+    },
+    releaseMeeting: (eventId, sessionId, meeting) =>
+      run(() => queueDeletion(db, eventId, meeting.kind, meeting.meetingId, sessionId, now())),
     abandonMeetingWrite: (eventId, sessionId) =>
       run(() => abandonWrite(db, eventId, sessionId, now())),
     knownMeetingIds: (eventId, sessionId) => Promise.resolve(knownMeetings(db, eventId, sessionId)),

@@ -288,6 +288,17 @@ export interface SessionStore {
   ): Promise<boolean>;
   /** Commits the meeting to the session if nothing changed meanwhile; otherwise releases it. */
   commitZoomSession(commit: ZoomSessionCommit): Promise<ZoomCommitResult>;
+  /** The create in flight for a session, if any: its kind, host and the meeting, once known. */
+  readMeetingWrite(
+    eventId: string,
+    sessionId: string,
+  ): Promise<{ kind: ZoomSessionKind; hostId: string; meetingId: string | null } | null>;
+  /** Queues a meeting found on Zoom for deletion, such as one whose create answer was lost. */
+  releaseMeeting(
+    eventId: string,
+    sessionId: string,
+    meeting: { kind: ZoomSessionKind; meetingId: string },
+  ): Promise<void>;
   /** Gives up a create: the meeting it made, if any, is released for deletion. */
   abandonMeetingWrite(eventId: string, sessionId: string): Promise<void>;
   /** Meeting ids Greenroom already knows for a session: current, releasing or being written. */

@@ -1,10 +1,12 @@
 import * as wf from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/zoom/session-activities.js';
 
-export type MeetingCleanupOutcome =
-  | { kind: 'done'; deleted: number }
-  | { kind: 'token_rejected'; deleted: number }
-  | { kind: 'retry_later'; deleted: number; retryAfterMs: number | null };
+/** `swept`: the sessions whose abandoned create was settled in this run. */
+export type MeetingCleanupOutcome = { deleted: number; swept: string[] } & (
+  | { kind: 'done' }
+  | { kind: 'token_rejected' }
+  | { kind: 'retry_later'; retryAfterMs: number | null }
+);
 
 const zoom = wf.proxyLocalActivities<SessionActivities>({
   startToCloseTimeout: '2 minutes',
@@ -21,20 +23,25 @@ const PASSES_PER_RUN = 20;
  */
 export async function meetingCleanupWorkflow(input: {
   eventId: string;
+  sweepSessions?: string[];
 }): Promise<MeetingCleanupOutcome> {
-  let deleted = 0;
+  const done = { deleted: 0, swept: [] as string[] };
   for (let pass = 0; pass < PASSES_PER_RUN; pass += 1) {
-    const result = await zoom.deleteReleasedMeetings(input);
-    deleted += result.deleted;
-    if (result.stoppedBy === 'token_rejected') return { kind: 'token_rejected', deleted };
+    // Abandoned creates are settled on the first pass; later passes only delete.
+    const sweepSessions = pass === 0 ? input.sweepSessions : undefined;
+    const result = await zoom.deleteReleasedMeetings({ eventId: input.eventId, sweepSessions });
+    done.deleted += result.deleted;
+    // Results recorded before sweeps existed carry no `swept`; their runs must still replay.
+    done.swept.push(...(result.swept ?? []));
+    if (result.stoppedBy === 'token_rejected') return { ...done, kind: 'token_rejected' };
     if (result.stoppedBy !== 'nothing') {
-      return { kind: 'retry_later', deleted, retryAfterMs: result.retryAfterMs };
+      return { ...done, kind: 'retry_later', retryAfterMs: result.retryAfterMs };
     }
-    if (result.remaining === 0) return { kind: 'done', deleted };
+    if (result.remaining === 0) return { ...done, kind: 'done' };
     // Only refusals left: each is tried again after the integration's growing backoff, so
     // Zoom's refusals are counted over minutes, not within one second.
-    if (result.deleted === 0) return { kind: 'retry_later', deleted, retryAfterMs: null };
+    if (result.deleted === 0) return { ...done, kind: 'retry_later', retryAfterMs: null };
   }
 
-  return { kind: 'retry_later', deleted, retryAfterMs: 0 };
+  return { ...done, kind: 'retry_later', retryAfterMs: 0 };
 }

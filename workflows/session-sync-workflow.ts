@@ -12,9 +12,12 @@ import { tokenExpiredError } from './zoom-integration/outcomes.js';
 
 export type SessionSyncOutcome =
   | { kind: 'saved'; revision: number; meetingId: string; replacedMeeting: boolean }
-  /** `releasedMeeting`: a meeting this save made was queued for deletion on Zoom. */
-  | { kind: 'refused'; error: IntegrationError; releasedMeeting?: boolean }
-  | { kind: 'token_rejected' };
+  /**
+   * `releasedMeeting`: a meeting this save made was queued for deletion on Zoom.
+   * `writeLeftOpen`: Zoom failed during the create, which may have made a meeting all the same.
+   */
+  | { kind: 'refused'; error: IntegrationError; releasedMeeting?: boolean; writeLeftOpen?: boolean }
+  | { kind: 'token_rejected'; writeLeftOpen?: boolean };
 
 const store = wf.proxyLocalActivities<SessionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -46,15 +49,17 @@ const zoom = wf.proxyLocalActivities<SessionActivities>({
  */
 export async function sessionSyncWorkflow(input: SessionSyncInput): Promise<SessionSyncOutcome> {
   let write: MeetingWrite;
+  let writing = false;
   try {
     // Only a host imported without capacities makes this step call Zoom (its settings).
     const plan = await store.planSessionSync(input);
     if (plan.kind === 'refused') return refused(sessionRefusalError(plan.refusal, Date.now()));
     const meetingId = plan.kind === 'update' ? plan.meetingId : null;
+    writing = true;
     write = await zoom.writeZoomMeeting({ ...input, meetingId });
     if (write.kind === 'gone') write = await zoom.writeZoomMeeting({ ...input, meetingId: null });
   } catch (failure) {
-    return zoomFailure(failure);
+    return zoomFailure(failure, writing);
   }
   if (write.kind === 'refused') {
     await store.abandonSessionWrite(input);
@@ -92,12 +97,13 @@ function unavailable(): IntegrationError {
  * Zoom failed after retries. A create may have reached Zoom before its answer was lost: its
  * record stays, so the next save looks for the tagged meeting instead of making a second one.
  */
-function zoomFailure(failure: unknown): SessionSyncOutcome {
+function zoomFailure(failure: unknown, writeLeftOpen: boolean): SessionSyncOutcome {
   // A local activity's non-retryable failure arrives unwrapped; a retried one arrives wrapped.
   const cause = failure instanceof wf.ActivityFailure ? failure.cause : failure;
   const type = cause instanceof wf.ApplicationFailure ? cause.type : undefined;
-  if (type === FailureType.ZoomTokenRejected) return { kind: 'token_rejected' };
-  if (type === FailureType.TokenUnavailable) return refused(tokenExpiredError(Date.now()));
+  if (type === FailureType.ZoomTokenRejected) return { kind: 'token_rejected', writeLeftOpen };
+  const error =
+    type === FailureType.TokenUnavailable ? tokenExpiredError(Date.now()) : unavailable();
 
-  return refused(unavailable());
+  return { kind: 'refused', error, writeLeftOpen };
 }

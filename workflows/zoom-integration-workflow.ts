@@ -53,11 +53,12 @@ export async function zoomIntegrationWorkflow(
     input.carried ?? initialState(input.eventId),
     input.settings,
   );
-  installHandlers(engine);
+  const sessionLocks = new KeyedLock();
+  installHandlers(engine, sessionLocks);
   engine.publisher.publish(engine.state);
   if (wf.patched(MEETING_CLEANUP_PATCH)) {
     engine.state.cleanupPending ??= false;
-    void cleanUpReleasedMeetings(engine);
+    void cleanUpReleasedMeetings(engine, sessionLocks);
   }
 
   let cyclesThisRun = 0;
@@ -100,7 +101,7 @@ function initialState(eventId: string): IntegrationState {
   };
 }
 
-function installHandlers(engine: IntegrationEngine): void {
+function installHandlers(engine: IntegrationEngine, sessionLocks: KeyedLock): void {
   // Every Update counts towards the run's budget (see DEFAULT_UPDATES_BEFORE_CONTINUE_AS_NEW).
   const counted =
     <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
@@ -157,7 +158,6 @@ function installHandlers(engine: IntegrationEngine): void {
     syncHosts,
     counted(() => syncHostsThroughChild(engine)),
   );
-  const sessionLocks = new KeyedLock();
   wf.setHandler(
     saveZoomSession,
     counted((request: SaveZoomSessionRequest) =>

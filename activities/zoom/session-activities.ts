@@ -55,6 +55,8 @@ export type MeetingWrite =
 /** What a deletion pass did; the rest waits for the next pass. */
 export interface DeletionPass {
   deleted: number;
+  /** Sessions whose abandoned create was settled: its meeting, if Zoom made one, released. */
+  swept: string[];
   remaining: number;
   stoppedBy: 'nothing' | 'token_rejected' | 'token_unavailable' | 'zoom_unavailable';
   retryAfterMs: number | null;
@@ -128,9 +130,30 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
       await deps.store.abandonMeetingWrite(input.eventId, input.sessionId);
     },
 
-    /** Deletes meetings released by sessions; Zoom's "does not exist" counts as deleted. */
-    async deleteReleasedMeetings(input: { eventId: string }): Promise<DeletionPass> {
-      return deletionPass(deps, input.eventId);
+    /**
+     * Settles the abandoned creates of the given sessions (a failed save may have made a meeting
+     * whose answer was lost), then deletes released meetings; Zoom's 3001 counts as deleted.
+     */
+    async deleteReleasedMeetings(input: {
+      eventId: string;
+      sweepSessions?: string[];
+    }): Promise<DeletionPass> {
+      const empty: DeletionPass = {
+        deleted: 0,
+        swept: [],
+        remaining: 0,
+        stoppedBy: 'nothing',
+        retryAfterMs: null,
+      };
+      let zoom: ZoomSession;
+      try {
+        zoom = await zoomSession(deps, input.eventId);
+      } catch {
+        return { ...empty, stoppedBy: 'token_unavailable' };
+      }
+      const sweep = await sweepAbandonedWrites(deps.store, zoom, input);
+      if (sweep.stop) return { ...empty, swept: sweep.swept, ...sweep.stop };
+      return { ...(await deletionPass(deps.store, zoom, input.eventId)), swept: sweep.swept };
     },
   };
 }
@@ -328,7 +351,7 @@ interface ZoomListed {
 async function findTaggedMeeting(
   store: GreenroomStore,
   zoom: ZoomSession,
-  input: SessionSyncInput,
+  input: Pick<SessionSyncInput, 'eventId' | 'sessionId' | 'kind' | 'hostId'>,
 ): Promise<{ id: string; joinUrl: string } | null> {
   const tag = sessionTag(input.eventId, input.sessionId);
   const known = new Set(await store.knownMeetingIds(input.eventId, input.sessionId));
@@ -369,30 +392,65 @@ function zoomRefusal(error: ZoomApiError): SessionRefusal {
   return { reason: 'zoom_refused', zoomCode: error.zoomCode, zoomMessage: error.message };
 }
 
+type PassStop = Pick<DeletionPass, 'stoppedBy' | 'retryAfterMs'>;
+
+/**
+ * A save that failed after starting a create left its record open: Zoom may hold a meeting
+ * whose answer never arrived. Its tag finds it; it is queued for deletion with the rest.
+ */
+async function sweepAbandonedWrites(
+  store: GreenroomStore,
+  zoom: ZoomSession,
+  input: { eventId: string; sweepSessions?: string[] },
+): Promise<{ swept: string[]; stop?: PassStop }> {
+  const swept: string[] = [];
+  for (const sessionId of input.sweepSessions ?? []) {
+    const write = await store.readMeetingWrite(input.eventId, sessionId);
+    try {
+      if (write && !write.meetingId) {
+        const lookup = { ...input, sessionId, kind: write.kind, hostId: write.hostId };
+        const found = await findTaggedMeeting(store, zoom, lookup);
+        if (found)
+          await store.releaseMeeting(input.eventId, sessionId, { ...write, meetingId: found.id });
+      }
+    } catch (error) {
+      return { swept, stop: stopOf(error) };
+    }
+    if (write) await store.abandonMeetingWrite(input.eventId, sessionId);
+    swept.push(sessionId);
+  }
+
+  return { swept };
+}
+
+function stopOf(error: unknown): PassStop {
+  if (error instanceof ZoomTokenRejected)
+    return { stoppedBy: 'token_rejected', retryAfterMs: null };
+  if (error instanceof ZoomTransientError) {
+    return { stoppedBy: 'zoom_unavailable', retryAfterMs: error.retryAfterMs ?? null };
+  }
+  return { stoppedBy: 'zoom_unavailable', retryAfterMs: null };
+}
+
 async function deletionPass(
-  deps: SessionActivityDependencies,
+  store: GreenroomStore,
+  zoom: ZoomSession,
   eventId: string,
-): Promise<DeletionPass> {
-  const pending = await deps.store.listMeetingDeletions(eventId, DELETIONS_PER_PASS);
-  const pass: DeletionPass = {
+): Promise<Omit<DeletionPass, 'swept'>> {
+  const pending = await store.listMeetingDeletions(eventId, DELETIONS_PER_PASS);
+  const pass = {
     deleted: 0,
     remaining: pending.length,
-    stoppedBy: 'nothing',
+    stoppedBy: 'nothing' as DeletionPass['stoppedBy'],
     retryAfterMs: null,
   };
   if (pending.length === 0) return pass;
-  let zoom: ZoomSession;
-  try {
-    zoom = await zoomSession(deps, eventId);
-  } catch {
-    return { ...pass, stoppedBy: 'token_unavailable' };
-  }
   for (const meeting of pending) {
-    const outcome = await deleteOne(deps.store, zoom, eventId, meeting);
+    const outcome = await deleteOne(store, zoom, eventId, meeting);
     if (typeof outcome === 'object') return { ...pass, ...outcome };
     if (outcome === 'deleted') pass.deleted += 1;
   }
-  const more = await deps.store.listMeetingDeletions(eventId, 1);
+  const more = await store.listMeetingDeletions(eventId, 1);
 
   return { ...pass, remaining: more.length };
 }

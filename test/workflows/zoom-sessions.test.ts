@@ -426,6 +426,29 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
     });
   });
 
+  describe('when a create reached Zoom, its answer was lost and Zoom then failed', () => {
+    it('answers unavailable, then finds and deletes the meeting nobody owns', async () => {
+      const fixture = await eventWithHosts();
+      const base = { target: 'api', method: 'POST', path: '/v2/users/' };
+      await fixture.zoom.injectFault({ ...base, kind: 'lose_answer' });
+      await fixture.zoom.injectFault({
+        ...base,
+        kind: 'status',
+        status: 503,
+        count: 50,
+        method: 'GET',
+      });
+      const saved = await fixture.save({ sessionId: fixture.newSessionId() });
+      expect(saved).toMatchObject({ ok: false, error: { code: 'zoom_unavailable' } });
+      expect(await fixture.meetingsOnZoom()).toHaveLength(1);
+
+      await fixture.zoom.clearFaults();
+      await letCleanupRun(fixture, 5);
+      expect(await fixture.meetingsOnZoom()).toEqual([]);
+      expect(await fixture.store.listMeetingDeletions(fixture.eventId, 10)).toEqual([]);
+    });
+  });
+
   describe('when an earlier create reached Zoom but its answer was lost', () => {
     it('finds the tagged meeting instead of creating a second one', async () => {
       const fixture = await eventWithHosts();

@@ -52,6 +52,8 @@ export interface IntegrationState {
    * Absent in states carried by runs from before sessions existed.
    */
   cleanupPending?: boolean;
+  /** Sessions whose failed save may have left a meeting on Zoom; the cleanup settles them. */
+  openWrites?: string[];
 }
 
 export interface ZoomIntegrationInput {

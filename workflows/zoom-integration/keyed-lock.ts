@@ -4,6 +4,10 @@ import * as wf from '@temporalio/workflow';
 export class KeyedLock {
   private readonly held = new Set<string>();
 
+  isHeld(key: string): boolean {
+    return this.held.has(key);
+  }
+
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
     while (this.held.has(key)) await wf.condition(() => !this.held.has(key));
     this.held.add(key);

@@ -28,28 +28,45 @@ export async function saveSessionThroughChild(
   if (blocked) return { ok: false, error: blocked };
 
   return locks.run(request.sessionId, async () => {
-    let outcome = await runSessionSync(engine.state.eventId, request);
+    let outcome = await runSessionSync(engine, request);
     if (outcome.kind === 'token_rejected') {
       const reminted = await engine.regenerate();
       if (!reminted.ok) return reminted;
-      outcome = await runSessionSync(engine.state.eventId, request);
+      outcome = await runSessionSync(engine, request);
     }
-    if (outcome.kind === 'refused') {
-      // A meeting made for a save that then lost its race is deleted on Zoom straight away.
-      if (outcome.releasedMeeting) engine.state.cleanupPending = true;
-      return { ok: false, error: outcome.error };
-    }
-    if (outcome.kind === 'token_rejected')
+    if (outcome.kind === 'refused') return { ok: false, error: outcome.error };
+    if (outcome.kind === 'token_rejected') {
       return { ok: false, error: tokenExpiredError(Date.now()) };
-    // The old meeting is deleted only now that the session streams through the new one.
-    if (outcome.replacedMeeting) engine.state.cleanupPending = true;
+    }
     const { revision, meetingId, replacedMeeting } = outcome;
 
     return { ok: true, revision, meetingId, replacedMeeting };
   });
 }
 
+/** Runs the child, then hands whatever it left on Zoom to the cleanup loop. */
 async function runSessionSync(
+  engine: IntegrationEngine,
+  request: SaveZoomSessionRequest,
+): Promise<SessionSyncOutcome> {
+  const outcome = await runChild(engine.state.eventId, request);
+  // The old meeting is deleted only now that the session streams through the new one, and a
+  // meeting made for a save that then lost its race is deleted straight away.
+  if (outcome.kind === 'saved' && outcome.replacedMeeting) engine.state.cleanupPending = true;
+  if (outcome.kind === 'refused' && outcome.releasedMeeting) engine.state.cleanupPending = true;
+  if (outcome.kind !== 'saved' && outcome.writeLeftOpen) markOpenWrite(engine, request.sessionId);
+
+  return outcome;
+}
+
+/** The cleanup settles the session's abandoned create once no save of it is running. */
+function markOpenWrite(engine: IntegrationEngine, sessionId: string): void {
+  const open = engine.state.openWrites ?? [];
+  if (!open.includes(sessionId)) engine.state.openWrites = [...open, sessionId];
+  engine.state.cleanupPending = true;
+}
+
+async function runChild(
   eventId: string,
   request: SaveZoomSessionRequest,
 ): Promise<SessionSyncOutcome> {
@@ -75,7 +92,10 @@ const CLEANUP_BACKOFF_MAX_MS = 30 * MINUTE_MS;
  * exists, a cleanup child deletes them on Zoom. Without a token the deletions wait, durably,
  * in the store; the flag that says so is carried across continue-as-new.
  */
-export async function cleanUpReleasedMeetings(engine: IntegrationEngine): Promise<void> {
+export async function cleanUpReleasedMeetings(
+  engine: IntegrationEngine,
+  locks: KeyedLock,
+): Promise<void> {
   let backoffMs = CLEANUP_BACKOFF_INITIAL_MS;
   for (;;) {
     await wf.condition(
@@ -84,8 +104,12 @@ export async function cleanUpReleasedMeetings(engine: IntegrationEngine): Promis
     if (engine.ended) return;
     engine.state.cleanupPending = false;
     engine.cleanupRunning = true;
-    const outcome = await runCleanup(engine.state.eventId);
+    // A session being saved right now settles its own create; the rest are swept.
+    const sweep = (engine.state.openWrites ?? []).filter((id) => !locks.isHeld(id));
+    const outcome = await runCleanup(engine.state.eventId, sweep);
     engine.cleanupRunning = false;
+    const swept = new Set(outcome.swept ?? []);
+    engine.state.openWrites = (engine.state.openWrites ?? []).filter((id) => !swept.has(id));
     if (outcome.kind === 'done') {
       backoffMs = CLEANUP_BACKOFF_INITIAL_MS;
       continue;
@@ -101,15 +125,18 @@ export async function cleanUpReleasedMeetings(engine: IntegrationEngine): Promis
   }
 }
 
-async function runCleanup(eventId: string): Promise<MeetingCleanupOutcome> {
+async function runCleanup(
+  eventId: string,
+  sweepSessions: string[],
+): Promise<MeetingCleanupOutcome> {
   try {
     return await wf.executeChild(meetingCleanupWorkflow, {
       workflowId: `meeting-cleanup:${eventId}:${wf.uuid4()}`,
-      args: [{ eventId }],
+      args: [{ eventId, sweepSessions }],
       workflowExecutionTimeout: '10 minutes',
       staticSummary: `Delete meetings released by sessions of event ${eventId} on Zoom`,
     });
   } catch {
-    return { kind: 'retry_later', deleted: 0, retryAfterMs: null };
+    return { kind: 'retry_later', deleted: 0, swept: [], retryAfterMs: null };
   }
 }
