@@ -6,6 +6,11 @@ import { ApiError, errorBody, ERROR_REGISTRY } from './errors.js';
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
+      const resetsAt = error.details?.resetsAt;
+      // A daily limit names its reset; HTTP clients read it from Retry-After as well.
+      if (error.status === 429 && typeof resetsAt === 'string') {
+        void reply.header('retry-after', new Date(resetsAt).toUTCString());
+      }
       if (error.status >= 500)
         request.log.warn({ code: error.code, err: error.cause }, 'request refused');
       else request.log.info({ code: error.code }, 'request refused');

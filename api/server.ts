@@ -28,6 +28,11 @@ async function main(): Promise<void> {
       timeoutMs: ZOOM_HTTP_TIMEOUT_MS,
     }),
     pace: createZoomPacer(store, config.ZOOM_ACCOUNT_PLAN),
+    regenerate: (eventId) =>
+      gateway.act(eventId, 'regenerate').then(
+        (answer) => answer.ok,
+        () => false,
+      ),
   });
   const app = await buildApp({ store, gateway, fetchStartLink, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });

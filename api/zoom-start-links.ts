@@ -1,5 +1,6 @@
 import {
   ZoomApiError,
+  ZoomDailyLimitReached,
   ZoomTokenRejected,
   type ZoomRequest,
 } from '../activities/zoom/api-client.js';
@@ -25,13 +26,33 @@ export function createStartLinks(deps: {
   store: GreenroomStore;
   zoomRequest: ZoomRequest;
   pace: ZoomPacer;
+  /** Asks the integration for a new token, as a save does when Zoom rejects the current one. */
+  regenerate: (eventId: string) => Promise<boolean>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+  const fetchOnce = startLinkFetcher(deps, now);
   return async function fetchStartLink(
     eventId: string,
     meeting: ZoomMeetingRef,
   ): Promise<StartLink> {
+    try {
+      return await fetchOnce(eventId, meeting);
+    } catch (error) {
+      // Zoom rejected a token Greenroom thought valid (revoked, or clocks apart): mint once.
+      if (!(error instanceof ZoomTokenRejected) || !(await deps.regenerate(eventId))) {
+        return explain(error);
+      }
+    }
+    return fetchOnce(eventId, meeting).catch(explain);
+  };
+}
+
+function startLinkFetcher(
+  deps: { store: GreenroomStore; zoomRequest: ZoomRequest; pace: ZoomPacer },
+  now: () => number,
+) {
+  return async (eventId: string, meeting: ZoomMeetingRef): Promise<StartLink> => {
     const [token, connection] = await Promise.all([
       deps.store.readActiveToken(eventId),
       deps.store.readConnection(eventId),
@@ -41,7 +62,7 @@ export function createStartLinks(deps: {
 
     const path = `/${meeting.kind === 'webinar' ? 'webinars' : 'meetings'}/${meeting.meetingId}`;
     await deps.pace(connection.accountId, 'light');
-    const answer = await deps.zoomRequest('GET', path, token.accessToken).catch(explain);
+    const answer = await deps.zoomRequest('GET', path, token.accessToken);
     const startUrl = (answer as { start_url?: unknown } | null)?.start_url;
     if (typeof startUrl !== 'string') throw new ApiError('zoom_unavailable');
 
@@ -52,7 +73,16 @@ export function createStartLinks(deps: {
 export type FetchStartLink = ReturnType<typeof createStartLinks>;
 
 function explain(error: unknown): never {
+  if (error instanceof ApiError) throw error;
   if (error instanceof ZoomTokenRejected) throw new ApiError('token_expired');
+  if (error instanceof ZoomDailyLimitReached) {
+    const resetsAt = error.resetsAtMs === null ? null : new Date(error.resetsAtMs).toISOString();
+    throw new ApiError(
+      'zoom_daily_limit_reached',
+      'Zoom refuses more calls for this meeting’s host today; try after the reset.',
+      { resetsAt },
+    );
+  }
   if (error instanceof ZoomTransientError) throw new ApiError('zoom_unavailable');
   if (error instanceof ZoomApiError && error.zoomCode === 3001) {
     throw new ApiError(

@@ -176,6 +176,24 @@ describe('session routes', () => {
       expect(response.json<ErrorBody>().error.message).toContain('body.stream.hostId');
     });
 
+    it('answers a daily limit with 429 and Retry-After at the reset', async () => {
+      await addHost();
+      const error = {
+        ...tokenExpiredError(NOW_MS),
+        code: 'zoom_daily_limit_reached' as const,
+        details: { resetsAt: '2027-03-02T00:00:00.000Z' },
+      };
+      const refuse = () => Promise.resolve({ ok: false as const, error });
+      const app = await api.app(fakeGateway({ saveZoomSession: refuse }));
+      const response = await app.inject({
+        method: 'POST',
+        url: SESSIONS,
+        payload: { ...BODY, stream: ZOOM },
+      });
+      expect(response.statusCode).toBe(429);
+      expect(response.headers['retry-after']).toBe('Tue, 02 Mar 2027 00:00:00 GMT');
+    });
+
     it('answers the workflow’s refusal and saves nothing', async () => {
       await addHost();
       const refuse = () =>
