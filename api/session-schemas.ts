@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isKnownTimeZone } from '../common/zoned-time.js';
+import { organiserTimeZone } from '../common/zoned-time.js';
 import { eventParams } from './schemas.js';
 
 const sessionId = z
@@ -33,7 +33,12 @@ export const sessionBody = z
       .min(1, 'title is required')
       // Zoom keeps topics up to 200 characters.
       .max(200)
-      .regex(/^[^\p{Cc}]*$/u, 'title must not contain control characters'),
+      // Control, format (bidi overrides, zero-width) and line-separator characters would let a
+      // title read differently on Zoom than here.
+      .regex(
+        /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u,
+        'title must not contain control or format characters',
+      ),
     startTime: z
       .string()
       .regex(
@@ -43,7 +48,15 @@ export const sessionBody = z
     timeZone: z
       .string()
       .max(64)
-      .refine(isKnownTimeZone, 'timeZone must be an IANA time zone such as Europe/Berlin'),
+      .transform((name, context) => {
+        const zone = organiserTimeZone(name);
+        if (zone) return zone;
+        context.addIssue({
+          code: 'custom',
+          message: 'timeZone must be an IANA time zone such as Europe/Berlin',
+        });
+        return z.NEVER;
+      }),
     durationMinutes: z.number().int().min(1).max(1440),
     expectedAttendees: z.number().int().min(1).max(1_000_000),
     stream: streamSetting.default({ source: 'off' }),

@@ -145,11 +145,16 @@ function planOfSession(session: Session): SessionPlan {
   return { title, startLocal, timeZone, startUtcMs, durationMinutes, expectedAttendees };
 }
 
+/** Zoom refuses start times it cannot represent; anything outside these years is a typo. */
+const EARLIEST_START_MS = Date.UTC(2000, 0, 1);
+const LATEST_START_MS = Date.UTC(2100, 0, 1);
+
 function planOf(body: SessionBody): SessionPlan {
   const startUtcMs = localTimeToUtcMs(body.startTime, body.timeZone);
-  if (startUtcMs === null) {
-    throw new ApiError('validation_failed', 'body.startTime: no such date and time', {
-      issues: [{ field: 'body.startTime', message: 'is no such date and time' }],
+  if (startUtcMs === null || startUtcMs < EARLIEST_START_MS || startUtcMs >= LATEST_START_MS) {
+    const message = 'is no such date and time between the years 2000 and 2099';
+    throw new ApiError('validation_failed', `body.startTime: ${message}`, {
+      issues: [{ field: 'body.startTime', message }],
     });
   }
 

@@ -30,6 +30,19 @@ export function zoneFormatter(timeZone: string): Intl.DateTimeFormat | undefined
   }
 }
 
+/**
+ * A zone name as organisers should write it: an IANA `Area/Location` (or `UTC`) this runtime
+ * knows, returned in its own spelling when only the case differs (`europe/berlin`); null for a
+ * legacy abbreviation such as `EST`, which names another zone than most readers think.
+ */
+export function organiserTimeZone(name: string): string | null {
+  if (!/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$/.test(name) && name.toUpperCase() !== 'UTC') return null;
+  const resolved = zoneFormatter(name)?.resolvedOptions().timeZone;
+  if (!resolved) return null;
+
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
+}
+
 /** True when `timeZone` is an IANA name this runtime knows, such as `Europe/Berlin`. */
 export function isKnownTimeZone(timeZone: string): boolean {
   return zoneFormatter(timeZone) !== undefined;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownTimeZone, localTimeToUtcMs, toZoomUtc } from '../../common/zoned-time.js';
+import {
+  isKnownTimeZone,
+  localTimeToUtcMs,
+  organiserTimeZone,
+  toZoomUtc,
+} from '../../common/zoned-time.js';
 
 const utc = (local: string, zone: string) => {
   const instant = localTimeToUtcMs(local, zone);
@@ -31,5 +36,13 @@ describe('local session times turned into UTC for Zoom', () => {
     expect(utc('2027-01-01T09:30', 'Mars/Olympus')).toBeNull();
     expect(isKnownTimeZone('Europe/Berlin')).toBe(true);
     expect(isKnownTimeZone('not a zone')).toBe(false);
+  });
+
+  it('takes IANA names in any case, keeps aliases as written, refuses abbreviations', () => {
+    expect(organiserTimeZone('europe/berlin')).toBe('Europe/Berlin');
+    expect(organiserTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(organiserTimeZone('utc')).toBe('UTC');
+    expect(organiserTimeZone('EST')).toBeNull();
+    expect(organiserTimeZone('Mars/Olympus')).toBeNull();
   });
 });

@@ -117,6 +117,11 @@ describe('session routes', () => {
         [{ ...BODY, startTime: '2027-03-01T09:30+01:00' }, 'body.startTime'],
         [{ ...BODY, durationMinutes: 0 }, 'body.durationMinutes'],
         [{ ...BODY, title: '' }, 'body.title'],
+        [{ ...BODY, title: 'Keynote\u202Eetoneyk' }, 'body.title'],
+        [{ ...BODY, title: 'Key\u2028note' }, 'body.title'],
+        [{ ...BODY, timeZone: 'EST' }, 'body.timeZone'],
+        [{ ...BODY, startTime: '9999-12-31T23:59' }, 'body.startTime'],
+        [{ ...BODY, startTime: '1900-01-01T09:00' }, 'body.startTime'],
       ] as const;
       for (const [payload, field] of cases) {
         const response = await app.inject({ method: 'POST', url: SESSIONS, payload });
@@ -125,6 +130,17 @@ describe('session routes', () => {
         expect(response.json<ErrorBody>().error.message).toContain(field);
       }
       expect((await api.store.listSessions('evt-1', 10, null)).items).toEqual([]);
+    });
+  });
+
+  describe('when the time zone is written in another case', () => {
+    it('keeps the zone’s own spelling', async () => {
+      const app = await api.app(fakeGateway());
+      const payload = { ...BODY, timeZone: 'europe/berlin' };
+      const response = await app.inject({ method: 'POST', url: SESSIONS, payload });
+      expect(response.json<{ session: { timeZone: string } }>().session.timeZone).toBe(
+        'Europe/Berlin',
+      );
     });
   });
 
