@@ -50,6 +50,10 @@ export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
     status: 409,
     message: 'This session has no Zoom meeting yet; save it with Zoom streaming first.',
   },
+  event_busy: {
+    status: 503,
+    message: 'Too many saves for this event at once; nothing changed. Retry, or save in a batch.',
+  },
   not_connected: {
     status: 409,
     message: 'Zoom is not connected for this event; save credentials first.',

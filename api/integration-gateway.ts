@@ -26,8 +26,10 @@ import {
   syncHosts,
   requestMeetingCleanup,
   saveZoomSession,
+  saveZoomSessions,
   type SaveZoomSessionRequest,
   type SessionAnswer,
+  type SessionBatchAnswer,
   type ImportAnswer,
   type SyncAnswer,
   type AddHostRequest,
@@ -44,6 +46,7 @@ import {
   type IntegrationSettings,
   type IntegrationView,
 } from '../workflows/zoom-integration-workflow.js';
+import type { SessionSyncInput } from '../activities/zoom/session-activities.js';
 import { ApiError } from './errors.js';
 import { UpdateSlots } from './update-slots.js';
 
@@ -58,6 +61,16 @@ const QUERY_DEADLINE_MS = 3 * SECOND_MS;
 const SCAN_RPC_DEADLINE_MS = 120 * SECOND_MS;
 /** A session save may queue behind many others in the account's pacing (child: 80 s). */
 const SESSION_RPC_DEADLINE_MS = 90 * SECOND_MS;
+
+/**
+ * When the workflow must have answered a session save: a little before this process stops
+ * waiting, so a save queued too long is not begun at all rather than committed unheard.
+ * Limitation: compared with the workflow's clock, the Temporal server's; the two hosts' clocks
+ * are assumed to agree within a second or two.
+ */
+function sessionAnswerBy(): number {
+  return Date.now() + SESSION_RPC_DEADLINE_MS - 3 * SECOND_MS;
+}
 
 /** What the search attributes say when no worker can answer a query. */
 export interface IndexedStatus {
@@ -81,6 +94,7 @@ export interface IntegrationGateway {
   importHosts(eventId: string): Promise<ImportAnswer>;
   syncHosts(eventId: string): Promise<SyncAnswer>;
   saveZoomSession(eventId: string, request: SaveZoomSessionRequest): Promise<SessionAnswer>;
+  saveZoomSessions(eventId: string, sessions: SessionSyncInput[]): Promise<SessionBatchAnswer>;
   /** Tells the integration that sessions released meetings; a no-op when it is not running. */
   requestMeetingCleanup(eventId: string): Promise<void>;
   act(eventId: string, action: IntegrationAction): Promise<ActionAnswer>;
@@ -145,10 +159,21 @@ export function createIntegrationGateway(
     },
     async saveZoomSession(eventId, request) {
       const handle = await runningHandle(client, eventId);
+      const answerByMs = sessionAnswerBy();
       return sendUpdate(
         client,
         eventId,
-        () => handle.executeUpdate(saveZoomSession, { args: [request] }),
+        () => handle.executeUpdate(saveZoomSession, { args: [{ ...request, answerByMs }] }),
+        SESSION_RPC_DEADLINE_MS,
+      );
+    },
+    async saveZoomSessions(eventId, sessions) {
+      const handle = await runningHandle(client, eventId);
+      const answerByMs = sessionAnswerBy();
+      return sendUpdate(
+        client,
+        eventId,
+        () => handle.executeUpdate(saveZoomSessions, { args: [{ sessions, answerByMs }] }),
         SESSION_RPC_DEADLINE_MS,
       );
     },

@@ -66,6 +66,17 @@ export const sessionBody = z
   .strict();
 export type SessionBody = z.infer<typeof sessionBody>;
 
+/** Up to 200 new sessions in one request: a programme saved at once. */
+export const sessionBatchBody = z
+  .object({
+    sessions: z
+      .array(sessionBody.omit({ revision: true }))
+      .min(1)
+      .max(200),
+  })
+  .strict();
+export type SessionBatchBody = z.infer<typeof sessionBatchBody>;
+
 export const streamBody = z
   .object({ stream: streamSetting, revision: z.number().int().min(1).optional() })
   .strict();
@@ -106,6 +117,22 @@ export const notice = z.object({ code: z.enum(['zoom_hosts_needed']), message: z
 export const savedSessionAnswer = z.object({
   session: sessionAnswer,
   notices: z.array(notice),
+});
+
+const itemError = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** One result per session of a batch, in the order sent; the batch itself always answers 200. */
+export const sessionBatchAnswer = z.object({
+  results: z.array(
+    z.union([
+      z.object({ index: z.number().int(), ok: z.literal(true), ...savedSessionAnswer.shape }),
+      z.object({ index: z.number().int(), ok: z.literal(false), error: itemError }),
+    ]),
+  ),
 });
 
 export const startUrlAnswer = z.object({ startUrl: z.string(), expiresAt: z.string() });

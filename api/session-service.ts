@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { localTimeToUtcMs } from '../common/zoned-time.js';
 import type { GreenroomStore, Session, SessionPlan, StreamSetting } from '../store/types.js';
+import { hostError } from '../workflows/hosts/host-errors.js';
+import type { IntegrationError, SessionAnswer } from '../workflows/zoom-integration-workflow.js';
 import { ApiError } from './errors.js';
 import { refusedAction } from './integration-answer.js';
 import type { IntegrationGateway } from './integration-gateway.js';
-import type { SessionBody, StreamRequest } from './session-schemas.js';
+import type { SessionBatchBody, SessionBody, StreamRequest } from './session-schemas.js';
 
 export interface SessionNotice {
   code: 'zoom_hosts_needed';
@@ -16,6 +18,10 @@ export interface SavedSession {
   session: Session;
   notices: SessionNotice[];
 }
+
+export type BatchResult =
+  | ({ index: number; ok: true } & SavedSession)
+  | { index: number; ok: false; error: IntegrationError };
 
 const HOSTS_NEEDED: SessionNotice = {
   code: 'zoom_hosts_needed',
@@ -101,10 +107,60 @@ export function createSessionService(deps: Dependencies) {
     return session;
   }
 
+  async function saveThroughZoom(eventId: string, items: BatchItem[]): Promise<BatchResult[]> {
+    if (items.length === 0) return [];
+    const requests = items.map((item) => ({
+      eventId,
+      sessionId: item.sessionId,
+      plan: item.plan,
+      kind: item.stream.source === 'zoom' ? item.stream.kind : 'meeting',
+      hostId: item.stream.source === 'zoom' ? (item.stream.hostId ?? '') : '',
+      expectedRevision: null,
+    }));
+    const answer = await deps.gateway.saveZoomSessions(eventId, requests);
+    return Promise.all(
+      items.map(async (item, position): Promise<BatchResult> => {
+        const result = answer.results[position];
+        if (!result?.ok) return { index: item.index, ok: false, error: itemError(result) };
+        return {
+          index: item.index,
+          ok: true,
+          session: await mustRead(eventId, item.sessionId),
+          notices: [],
+        };
+      }),
+    );
+  }
+
   return {
     async create(eventId: string, body: SessionBody): Promise<SavedSession> {
       const sessionId = `session_${randomUUID()}`;
       return save(eventId, sessionId, planOf(body), body.stream, null);
+    },
+
+    /**
+     * Creates many sessions. Every body is checked first (a bad one fails the whole batch with
+     * its index); those streaming through a host are saved by one Update, the rest here.
+     */
+    async createMany(eventId: string, body: SessionBatchBody): Promise<BatchResult[]> {
+      const items = body.sessions.map((session, index) => ({
+        index,
+        sessionId: `session_${randomUUID()}`,
+        plan: planOf(session, `body.sessions.${index}.startTime`),
+        stream: session.stream,
+      }));
+      const hasHosts = await eventHasHosts(deps.store, eventId);
+      const viaZoom = items.filter((item) => hasHosts && item.stream.source === 'zoom');
+      missingHost(viaZoom);
+      const local = items.filter((item) => !viaZoom.includes(item));
+      const results: BatchResult[] = [];
+      for (const item of local) {
+        const saved = await save(eventId, item.sessionId, item.plan, item.stream, null);
+        results.push({ index: item.index, ok: true, ...saved });
+      }
+      results.push(...(await saveThroughZoom(eventId, viaZoom)));
+
+      return results.sort((a, b) => a.index - b.index);
     },
 
     async replace(eventId: string, sessionId: string, body: SessionBody): Promise<SavedSession> {
@@ -149,12 +205,34 @@ function planOfSession(session: Session): SessionPlan {
 const EARLIEST_START_MS = Date.UTC(2000, 0, 1);
 const LATEST_START_MS = Date.UTC(2100, 0, 1);
 
-function planOf(body: SessionBody): SessionPlan {
+interface BatchItem {
+  index: number;
+  sessionId: string;
+  plan: SessionPlan;
+  stream: StreamRequest;
+}
+
+/** A batch's sessions streaming through Zoom each need a host while the event has some. */
+function missingHost(items: BatchItem[]): void {
+  const lacking = items.find((item) => item.stream.source === 'zoom' && !item.stream.hostId);
+  if (!lacking) return;
+  const field = `body.sessions.${lacking.index}.stream.hostId`;
+  throw new ApiError('validation_failed', `${field}: choose one of the hosts`, {
+    issues: [{ field, message: 'is required while the event has hosts' }],
+  });
+}
+
+function itemError(result: SessionAnswer | undefined): IntegrationError {
+  if (result && !result.ok) return result.error;
+  return hostError('internal_error', 'The batch answered no result for this session.', Date.now());
+}
+
+function planOf(body: Omit<SessionBody, 'revision'>, field = 'body.startTime'): SessionPlan {
   const startUtcMs = localTimeToUtcMs(body.startTime, body.timeZone);
   if (startUtcMs === null || startUtcMs < EARLIEST_START_MS || startUtcMs >= LATEST_START_MS) {
     const message = 'is no such date and time between the years 2000 and 2099';
-    throw new ApiError('validation_failed', `body.startTime: ${message}`, {
-      issues: [{ field: 'body.startTime', message }],
+    throw new ApiError('validation_failed', `${field}: ${message}`, {
+      issues: [{ field, message }],
     });
   }
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'zoom_daily_limit_reached',
   'zoom_refused',
   'zoom_meeting_missing',
+  'event_busy',
   'not_found',
   'not_connected',
   'integration_disabled',

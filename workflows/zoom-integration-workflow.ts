@@ -12,8 +12,10 @@ import {
   requestMeetingCleanup,
   saveCredentials,
   saveZoomSession,
+  saveZoomSessions,
   type AddHostRequest,
   type SaveZoomSessionRequest,
+  type SaveZoomSessionsRequest,
   type IntegrationState,
   type IntegrationView,
   type ZoomIntegrationInput,
@@ -29,6 +31,7 @@ import { KeyedLock } from './zoom-integration/keyed-lock.js';
 import {
   cleanUpReleasedMeetings,
   saveSessionThroughChild,
+  saveSessionsThroughChildren,
 } from './zoom-integration/session-actions.js';
 
 /**
@@ -164,6 +167,12 @@ function installHandlers(engine: IntegrationEngine, sessionLocks: KeyedLock): vo
       saveSessionThroughChild(engine, sessionLocks, request),
     ),
   );
+  wf.setHandler(
+    saveZoomSessions,
+    counted((request: SaveZoomSessionsRequest) =>
+      saveSessionsThroughChildren(engine, sessionLocks, request),
+    ),
+  );
   wf.setHandler(requestMeetingCleanup, () => {
     engine.state.cleanupPending = true;
   });
@@ -183,8 +192,12 @@ function validateAddHost(request: AddHostRequest): void {
 async function waitUntilDue(engine: IntegrationEngine, updateBudget: number): Promise<boolean> {
   engine.rescheduled = false;
   const dueAtMs = engine.nextDueAtMs();
+  // A run grown long (a batch of sessions adds hundreds of events) also hands over early.
   const interrupted = () =>
-    engine.rescheduled || engine.ended || engine.updatesThisRun >= updateBudget;
+    engine.rescheduled ||
+    engine.ended ||
+    engine.updatesThisRun >= updateBudget ||
+    wf.workflowInfo().continueAsNewSuggested;
   if (dueAtMs === null) {
     await wf.condition(interrupted);
     return false;

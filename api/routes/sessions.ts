@@ -4,10 +4,13 @@ import type { GreenroomStore, Session } from '../../store/types.js';
 import { ApiError } from '../errors.js';
 import type { IntegrationGateway } from '../integration-gateway.js';
 import { errorAnswer, eventParams, pageQuery } from '../schemas.js';
-import { createSessionService, type SavedSession } from '../session-service.js';
+import { refusedAction } from '../integration-answer.js';
+import { createSessionService, type BatchResult, type SavedSession } from '../session-service.js';
 import {
   savedSessionAnswer,
   sessionAnswer,
+  sessionBatchAnswer,
+  sessionBatchBody,
   sessionBody,
   sessionParams,
   startUrlAnswer,
@@ -41,6 +44,12 @@ function renderSaved(saved: SavedSession) {
   return { session: renderSession(saved.session), notices: saved.notices };
 }
 
+function renderResult(result: BatchResult) {
+  if (result.ok) return { index: result.index, ok: true as const, ...renderSaved(result) };
+  const { code, message, details } = refusedAction(result.error);
+  return { index: result.index, ok: false as const, error: { code, message, details } };
+}
+
 /** Sessions of an event, streamed through Zoom meetings or webinars under the event's hosts. */
 export function sessionRoutes(deps: {
   store: GreenroomStore;
@@ -61,6 +70,20 @@ export function sessionRoutes(deps: {
       handler: async (request, reply) => {
         const saved = await sessions.create(request.params.eventId, request.body);
         return reply.status(201).send(renderSaved(saved));
+      },
+    });
+
+    app.post('/events/:eventId/sessions/batch', {
+      schema: {
+        summary: 'Create up to 200 sessions at once; Zoom meetings are made in one Update',
+        tags: ['sessions'],
+        params: eventParams,
+        body: sessionBatchBody,
+        response: { 200: sessionBatchAnswer, ...errors },
+      },
+      handler: async (request) => {
+        const results = await sessions.createMany(request.params.eventId, request.body);
+        return { results: results.map(renderResult) };
       },
     });
 

@@ -18,6 +18,7 @@ const DOCUMENTED_ROUTES = [
   'post /events/{eventId}/zoom/hosts/import',
   'post /events/{eventId}/zoom/hosts/sync',
   'post /events/{eventId}/sessions',
+  'post /events/{eventId}/sessions/batch',
   'get /events/{eventId}/sessions',
   'get /events/{eventId}/sessions/{sessionId}',
   'put /events/{eventId}/sessions/{sessionId}',

@@ -49,6 +49,7 @@ export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): Integr
     importHosts: unexpected,
     syncHosts: unexpected,
     saveZoomSession: unexpected,
+    saveZoomSessions: unexpected,
     requestMeetingCleanup: unexpected,
     ...overrides,
   };

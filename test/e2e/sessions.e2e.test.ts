@@ -182,6 +182,19 @@ describe('sessions streamed through Zoom over HTTP', () => {
     expect(new Set(ids).size).toBe(30);
   });
 
+  it('creates a programme of 60 sessions in one batch, one meeting each', async () => {
+    const { hosts, meetings } = await connectedEvent('sessions-e2e-5', ['fay', 'gil', 'hal']);
+    const sessions = Array.from({ length: 60 }, (_, n) => ({
+      ...plan(`Batch talk ${n}`),
+      stream: { source: 'zoom', kind: 'meeting', hostId: hosts[n % 3] },
+    }));
+    const answer = await call('POST', '/events/sessions-e2e-5/sessions/batch', { sessions });
+    expect(answer.status).toBe(200);
+    const results = answer.body.results as { ok: boolean }[];
+    expect(results.filter((result) => result.ok)).toHaveLength(60);
+    expect(new Set((await meetings()).map((meeting) => meeting.id)).size).toBe(60);
+  });
+
   it('keeps start links and meeting passcodes out of histories and logs', async () => {
     expect(startLinks.length).toBeGreaterThan(0);
     const secrets = startLinks.flatMap((url) => {

@@ -8,6 +8,7 @@ import {
   regenerateToken,
   requestMeetingCleanup,
   saveZoomSession,
+  saveZoomSessions,
   type SaveZoomSessionRequest,
   type zoomIntegrationWorkflow,
 } from '../../workflows/zoom-integration-workflow.js';
@@ -146,6 +147,43 @@ describe('sessions streamed through Zoom by the integration workflow', () => {
       });
       const saved = await fixture.save({ sessionId: fixture.newSessionId(), hostId: carol.id });
       expect(saved).toMatchObject({ ok: true });
+    });
+  });
+
+  describe('when a programme is saved in one batch', () => {
+    it('runs a child per session at once and answers each in order', async () => {
+      const fixture = await eventWithHosts();
+      const request = (n: number, hostId: string, expectedAttendees = 50) => ({
+        eventId: fixture.eventId,
+        sessionId: fixture.newSessionId(),
+        plan: { ...PLAN, title: `Talk ${n}`, expectedAttendees },
+        kind: 'meeting' as const,
+        hostId,
+        expectedRevision: null,
+      });
+      const sessions = [
+        request(1, fixture.ada.id),
+        request(2, fixture.bob.id),
+        request(3, fixture.ada.id, 301),
+        request(4, fixture.bob.id),
+      ];
+      const answer = await fixture.handle.executeUpdate(saveZoomSessions, { args: [{ sessions }] });
+
+      expect(answer.results.map((result) => result.ok)).toEqual([true, true, false, true]);
+      expect(answer.results[2]).toMatchObject({ error: { code: 'host_capacity_exceeded' } });
+      expect((await fixture.meetingsOnZoom()).map((m) => m.topic).sort()).toEqual([
+        'Talk 1',
+        'Talk 2',
+        'Talk 4',
+      ]);
+    });
+
+    it('begins no save whose caller will have stopped waiting', async () => {
+      const fixture = await eventWithHosts();
+      const answerByMs = (await fixture.env.currentTimeMs()) + 5_000;
+      const saved = await fixture.save({ sessionId: fixture.newSessionId(), answerByMs });
+      expect(saved).toMatchObject({ ok: false, error: { code: 'event_busy', retryable: true } });
+      expect(await fixture.meetingsOnZoom()).toEqual([]);
     });
   });
 

@@ -25,7 +25,7 @@ export function hostError(
     cause: null,
     checks: [],
     missingScopes: [],
-    retryable: code === 'zoom_unavailable',
+    retryable: code === 'zoom_unavailable' || code === 'event_busy',
     atMs: nowMs,
     ...(details ? { details } : {}),
   };

@@ -114,8 +114,17 @@ export const importHosts = defineUpdate<ImportAnswer, []>('importHosts');
 /** Refreshes every host from Zoom by user id and flags those no longer usable. */
 export const syncHosts = defineUpdate<SyncAnswer, []>('syncHosts');
 
-/** A session save with Zoom streaming: make its meeting or webinar on Zoom match the plan. */
-export type SaveZoomSessionRequest = SessionSyncInput;
+/**
+ * A session save with Zoom streaming: make its meeting or webinar on Zoom match the plan.
+ * `answerByMs` is when the caller stops waiting: a save that cannot finish by then is not begun.
+ */
+export type SaveZoomSessionRequest = SessionSyncInput & { answerByMs?: number };
+
+/** Many new sessions at once, as a platform importing a programme sends them. */
+export interface SaveZoomSessionsRequest {
+  sessions: SessionSyncInput[];
+  answerByMs?: number;
+}
 
 /** The meeting's join link is not part of the answer: it stays in the store, out of history. */
 export type SessionAnswer =
@@ -126,5 +135,18 @@ export type SessionAnswer =
 export const saveZoomSession = defineUpdate<SessionAnswer, [SaveZoomSessionRequest]>(
   'saveZoomSession',
 );
+/** One answer per session of a batch, in the order given. */
+export interface SessionBatchAnswer {
+  results: SessionAnswer[];
+}
+
+/**
+ * Saves many sessions in one Update: each runs its own session-sync child, all at once, so the
+ * integration spends a few workflow tasks on the batch instead of a couple on every session.
+ */
+export const saveZoomSessions = defineUpdate<SessionBatchAnswer, [SaveZoomSessionsRequest]>(
+  'saveZoomSessions',
+);
+
 /** Sessions released meetings in the store; delete them on Zoom as soon as a token allows. */
 export const requestMeetingCleanup = defineSignal('requestMeetingCleanup');

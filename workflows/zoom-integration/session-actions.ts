@@ -2,7 +2,12 @@ import * as wf from '@temporalio/workflow';
 import { MINUTE_MS, SECOND_MS } from '../../common/durations.js';
 import { meetingCleanupWorkflow, type MeetingCleanupOutcome } from '../meeting-cleanup-workflow.js';
 import { sessionSyncWorkflow, type SessionSyncOutcome } from '../session-sync-workflow.js';
-import type { SaveZoomSessionRequest, SessionAnswer } from './definitions.js';
+import type {
+  SaveZoomSessionRequest,
+  SaveZoomSessionsRequest,
+  SessionAnswer,
+  SessionBatchAnswer,
+} from './definitions.js';
 import type { IntegrationEngine } from './engine.js';
 import type { KeyedLock } from './keyed-lock.js';
 import { hostError } from '../hosts/host-errors.js';
@@ -12,7 +17,11 @@ import { tokenExpiredError } from './outcomes.js';
  * Long enough for a save queued behind hundreds of others in the account's pacing; shorter
  * than the API's wait for the answer, so no save commits after its caller gave up.
  */
-const SESSION_SYNC_TIMEOUT = '80 seconds';
+const SESSION_SYNC_TIMEOUT_MS = 80 * SECOND_MS;
+/** A save given less than this before its caller stops waiting is not begun at all. */
+const SHORTEST_USEFUL_SYNC_MS = 10 * SECOND_MS;
+/** Kept between the child's end and the caller's deadline, for the answer's way back. */
+const ANSWER_MARGIN_MS = 2 * SECOND_MS;
 
 /**
  * Saves a session's meeting through a child workflow, one save per session at a time. With no
@@ -28,8 +37,10 @@ export async function saveSessionThroughChild(
   if (blocked) return { ok: false, error: blocked };
 
   return locks.run(request.sessionId, async () => {
+    // Queued behind other saves too long: begun now, it could commit after its caller gave up.
+    if (childTimeoutMs(request) === null) return { ok: false, error: busyError() };
     let outcome = await runSessionSync(engine, request);
-    if (outcome.kind === 'token_rejected') {
+    if (outcome.kind === 'token_rejected' && childTimeoutMs(request) !== null) {
       const reminted = await engine.regenerate();
       if (!reminted.ok) return reminted;
       outcome = await runSessionSync(engine, request);
@@ -44,12 +55,43 @@ export async function saveSessionThroughChild(
   });
 }
 
+/** Saves a batch of sessions, each through its own child, all at once. */
+export async function saveSessionsThroughChildren(
+  engine: IntegrationEngine,
+  locks: KeyedLock,
+  request: SaveZoomSessionsRequest,
+): Promise<SessionBatchAnswer> {
+  const { answerByMs } = request;
+  const results = await Promise.all(
+    request.sessions.map((session) =>
+      saveSessionThroughChild(engine, locks, { ...session, answerByMs }),
+    ),
+  );
+
+  return { results };
+}
+
+/** How long the child may run: up to its own limit, ending before the caller's deadline. */
+function childTimeoutMs(request: SaveZoomSessionRequest): number | null {
+  if (request.answerByMs === undefined) return SESSION_SYNC_TIMEOUT_MS;
+  const left = request.answerByMs - Date.now() - ANSWER_MARGIN_MS;
+  return left < SHORTEST_USEFUL_SYNC_MS ? null : Math.min(left, SESSION_SYNC_TIMEOUT_MS);
+}
+
+function busyError() {
+  const message =
+    'Too many saves for this event are waiting at once; this one was not begun, so nothing ' +
+    'changed. Try again shortly, or save many sessions in one batch.';
+  return hostError('event_busy', message, Date.now());
+}
+
 /** Runs the child, then hands whatever it left on Zoom to the cleanup loop. */
 async function runSessionSync(
   engine: IntegrationEngine,
   request: SaveZoomSessionRequest,
 ): Promise<SessionSyncOutcome> {
-  const outcome = await runChild(engine.state.eventId, request);
+  const timeoutMs = childTimeoutMs(request) ?? SHORTEST_USEFUL_SYNC_MS;
+  const outcome = await runChild(engine.state.eventId, request, timeoutMs);
   // The old meeting is deleted only now that the session streams through the new one, and a
   // meeting made for a save that then lost its race is deleted straight away.
   if (outcome.kind === 'saved' && outcome.replacedMeeting) engine.state.cleanupPending = true;
@@ -69,12 +111,16 @@ function markOpenWrite(engine: IntegrationEngine, sessionId: string): void {
 async function runChild(
   eventId: string,
   request: SaveZoomSessionRequest,
+  timeoutMs: number,
 ): Promise<SessionSyncOutcome> {
+  // The child needs no deadline: its execution timeout carries it.
+  const { sessionId, plan, kind, hostId, expectedRevision } = request;
+  const input = { eventId, sessionId, plan, kind, hostId, expectedRevision };
   try {
     return await wf.executeChild(sessionSyncWorkflow, {
       workflowId: `session-sync:${eventId}:${request.sessionId}:${wf.uuid4()}`,
-      args: [request],
-      workflowExecutionTimeout: SESSION_SYNC_TIMEOUT,
+      args: [input],
+      workflowExecutionTimeout: timeoutMs,
       staticSummary: `Stream session ${request.sessionId} of event ${eventId} through Zoom`,
     });
   } catch {

@@ -226,6 +226,50 @@ describe('session routes', () => {
     });
   });
 
+  describe('when many sessions are created in one batch', () => {
+    it('saves local ones here, the rest in one Update, answering each in order', async () => {
+      await addHost();
+      const batches: number[] = [];
+      const gateway = fakeGateway({
+        saveZoomSessions(_eventId, requests) {
+          batches.push(requests.length);
+          return Promise.resolve({
+            results: requests.map(() => ({ ok: false, error: tokenExpiredError(NOW_MS) })),
+          });
+        },
+      });
+      const app = await api.app(gateway);
+      const response = await app.inject({
+        method: 'POST',
+        url: `${SESSIONS}/batch`,
+        payload: { sessions: [{ ...BODY, stream: ZOOM }, BODY, { ...BODY, stream: ZOOM }] },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(batches).toEqual([2]);
+      expect(response.json()).toMatchObject({
+        results: [
+          { index: 0, ok: false, error: { code: 'token_expired' } },
+          { index: 1, ok: true, session: { stream: { source: 'off' } } },
+          { index: 2, ok: false, error: { code: 'token_expired' } },
+        ],
+      });
+    });
+
+    it('refuses the whole batch when one session is invalid, naming its index', async () => {
+      await addHost();
+      const app = await api.app(fakeGateway());
+      const sessions = [BODY, { ...BODY, startTime: '2027-02-30T09:00', stream: ZOOM }];
+      const response = await app.inject({
+        method: 'POST',
+        url: `${SESSIONS}/batch`,
+        payload: { sessions },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json<ErrorBody>().error.message).toContain('body.sessions.1.startTime');
+      expect((await api.store.listSessions('evt-1', 10, null)).items).toEqual([]);
+    });
+  });
+
   describe('when streaming is turned off or the session deleted', () => {
     async function streamingSession() {
       await addHost();
