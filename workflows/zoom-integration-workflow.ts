@@ -169,9 +169,7 @@ function installHandlers(engine: IntegrationEngine, sessionLocks: KeyedLock): vo
   );
   wf.setHandler(
     saveZoomSessions,
-    counted((request: SaveZoomSessionsRequest) =>
-      saveSessionsThroughChildren(engine, sessionLocks, request),
-    ),
+    counted((request: SaveZoomSessionsRequest) => saveSessionsThroughChildren(engine, request)),
   );
   wf.setHandler(requestMeetingCleanup, () => {
     engine.state.cleanupPending = true;

@@ -40,6 +40,8 @@ export type SessionRefusal =
   | { reason: 'session_not_found' }
   | { reason: 'session_changed' }
   | { reason: 'daily_limit'; resetsAtMs: number }
+  /** Its turn in the account's pacing came after the caller stopped waiting: not sent. */
+  | { reason: 'too_late' }
   | { reason: 'zoom_refused'; zoomCode: number | null; zoomMessage: string };
 
 export type SyncPlan =
@@ -104,9 +106,9 @@ export function createSessionActivities(deps: SessionActivityDependencies) {
      * retry that finds the intent looks for the tagged meeting an earlier attempt may have made.
      */
     async writeZoomMeeting(
-      input: SessionSyncInput & { meetingId: string | null },
+      input: SessionSyncInput & { meetingId: string | null; notAfterMs?: number },
     ): Promise<MeetingWrite> {
-      const zoom = await zoomSession(deps, input.eventId);
+      const zoom = await zoomSession(deps, input.eventId, input.notAfterMs);
       try {
         if (input.meetingId) return await updateMeeting(zoom, input, input.meetingId);
         return await createMeeting(deps.store, zoom, input);
@@ -244,8 +246,20 @@ interface ZoomSession {
   ): Promise<unknown>;
 }
 
-/** Calls Zoom for the event with its stored token, paced by the account's shared budget. */
-async function zoomSession(deps: SessionActivityDependencies, eventId: string) {
+/** A call whose turn came after its caller stopped waiting; it is not sent. */
+class TooLate extends Error {
+  override name = 'TooLate';
+}
+
+/**
+ * Calls Zoom for the event with its stored token, paced by the account's shared budget; with
+ * `notAfterMs`, a call whose pacing turn comes later than that is not sent at all.
+ */
+async function zoomSession(
+  deps: SessionActivityDependencies,
+  eventId: string,
+  notAfterMs?: number,
+) {
   const [token, connection] = await Promise.all([
     deps.store.readActiveToken(eventId),
     deps.store.readConnection(eventId),
@@ -257,6 +271,7 @@ async function zoomSession(deps: SessionActivityDependencies, eventId: string) {
     accountId: connection.accountId,
     async call(method, path, category, body) {
       await deps.pace(connection.accountId, category);
+      if (notAfterMs !== undefined && Date.now() > notAfterMs) throw new TooLate();
       return deps.zoomRequest(method, path, token.accessToken, body);
     },
   };
@@ -380,6 +395,7 @@ function refusalOf(error: unknown): MeetingWrite {
     return { kind: 'refused', refusal: { reason: 'daily_limit', resetsAtMs } };
   }
   if (error instanceof ZoomApiError) return { kind: 'refused', refusal: zoomRefusal(error) };
+  if (error instanceof TooLate) return { kind: 'refused', refusal: { reason: 'too_late' } };
   throw error;
 }
 

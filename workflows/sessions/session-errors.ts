@@ -45,6 +45,12 @@ function sessionStateError(refusal: SessionRefusal, nowMs: number): IntegrationE
         `has used them all. Zoom resets the count at ${resetsAt}. Nothing was changed.`;
       return hostError('zoom_daily_limit_reached', message, nowMs, { resetsAt });
     }
+    case 'too_late': {
+      const message =
+        'Too many saves for this event were waiting; this one came too late to be carried out ' +
+        'before you stopped waiting, so nothing changed. Try again shortly.';
+      return hostError('event_busy', message, nowMs);
+    }
     case 'zoom_refused':
       return hostError('zoom_refused', `Zoom refused the meeting: ${refusal.zoomMessage}`, nowMs, {
         zoomCode: refusal.zoomCode,

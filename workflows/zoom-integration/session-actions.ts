@@ -1,8 +1,10 @@
 import * as wf from '@temporalio/workflow';
 import { MINUTE_MS, SECOND_MS } from '../../common/durations.js';
 import { meetingCleanupWorkflow, type MeetingCleanupOutcome } from '../meeting-cleanup-workflow.js';
+import { sessionBatchSyncWorkflow } from '../session-batch-sync-workflow.js';
 import { sessionSyncWorkflow, type SessionSyncOutcome } from '../session-sync-workflow.js';
 import type {
+  IntegrationError,
   SaveZoomSessionRequest,
   SaveZoomSessionsRequest,
   SessionAnswer,
@@ -20,6 +22,8 @@ import { tokenExpiredError } from './outcomes.js';
 const SESSION_SYNC_TIMEOUT_MS = 80 * SECOND_MS;
 /** A save given less than this before its caller stops waiting is not begun at all. */
 const SHORTEST_USEFUL_SYNC_MS = 10 * SECOND_MS;
+/** A Zoom call may take 10 seconds; the commit and the answer's way back need the rest. */
+const WRITE_MARGIN_MS = 15 * SECOND_MS;
 /** Kept between the child's end and the caller's deadline, for the answer's way back. */
 const ANSWER_MARGIN_MS = 2 * SECOND_MS;
 
@@ -55,27 +59,84 @@ export async function saveSessionThroughChild(
   });
 }
 
-/** Saves a batch of sessions, each through its own child, all at once. */
+/**
+ * Saves a batch of new sessions through one batch child, which runs every session's steps at
+ * once. Sessions Zoom answered with 401/124 are run once more, in a second batch, after one mint.
+ * Limitation: a batch holds no per-session lock; its sessions are new, with ids nobody else knows.
+ */
 export async function saveSessionsThroughChildren(
   engine: IntegrationEngine,
-  locks: KeyedLock,
   request: SaveZoomSessionsRequest,
 ): Promise<SessionBatchAnswer> {
-  const { answerByMs } = request;
-  const results = await Promise.all(
-    request.sessions.map((session) =>
-      saveSessionThroughChild(engine, locks, { ...session, answerByMs }),
-    ),
-  );
+  const refuseAll = (error: IntegrationError) => ({
+    results: request.sessions.map(() => ({ ok: false as const, error })),
+  });
+  const blocked = engine.zoomBlocker();
+  if (blocked) return refuseAll(blocked);
+  const timeoutMs = childTimeoutMs(request);
+  if (timeoutMs === null) return refuseAll(busyError());
 
-  return { results };
+  const notAfterMs = writeDeadline(request);
+  const outcomes = await runBatch(engine, request.sessions, timeoutMs, notAfterMs);
+  const rejected = request.sessions.filter((_, n) => outcomes[n]?.kind === 'token_rejected');
+  const retryMs = childTimeoutMs(request);
+  if (rejected.length > 0 && retryMs !== null && (await engine.regenerate()).ok) {
+    const again = await runBatch(engine, rejected, retryMs, notAfterMs);
+    let next = 0;
+    outcomes.forEach((outcome, n) => {
+      if (outcome.kind === 'token_rejected') outcomes[n] = again[next++] ?? outcome;
+    });
+  }
+
+  return { results: outcomes.map(answerOf) };
+}
+
+async function runBatch(
+  engine: IntegrationEngine,
+  sessions: SaveZoomSessionsRequest['sessions'],
+  timeoutMs: number,
+  notAfterMs: number | undefined,
+): Promise<SessionSyncOutcome[]> {
+  const eventId = engine.state.eventId;
+  let outcomes: SessionSyncOutcome[];
+  try {
+    outcomes = await wf.executeChild(sessionBatchSyncWorkflow, {
+      workflowId: `session-batch-sync:${eventId}:${wf.uuid4()}`,
+      args: [{ sessions, notAfterMs }],
+      workflowExecutionTimeout: timeoutMs,
+      staticSummary: `Stream ${sessions.length} sessions of event ${eventId} through Zoom`,
+    });
+  } catch {
+    outcomes = sessions.map(() => ({ kind: 'refused', error: slowError(), writeLeftOpen: true }));
+  }
+  outcomes.forEach((outcome, n) => noteLeftovers(engine, sessions[n]?.sessionId ?? '', outcome));
+
+  return outcomes;
+}
+
+function answerOf(outcome: SessionSyncOutcome): SessionAnswer {
+  if (outcome.kind === 'refused') return { ok: false, error: outcome.error };
+  if (outcome.kind === 'token_rejected') return { ok: false, error: tokenExpiredError(Date.now()) };
+  const { revision, meetingId, replacedMeeting } = outcome;
+
+  return { ok: true, revision, meetingId, replacedMeeting };
+}
+
+/** The last moment a write to Zoom may begin and still commit before the caller stops waiting. */
+function writeDeadline(request: { answerByMs?: number }): number | undefined {
+  return request.answerByMs === undefined ? undefined : request.answerByMs - WRITE_MARGIN_MS;
 }
 
 /** How long the child may run: up to its own limit, ending before the caller's deadline. */
-function childTimeoutMs(request: SaveZoomSessionRequest): number | null {
+function childTimeoutMs(request: { answerByMs?: number }): number | null {
   if (request.answerByMs === undefined) return SESSION_SYNC_TIMEOUT_MS;
   const left = request.answerByMs - Date.now() - ANSWER_MARGIN_MS;
   return left < SHORTEST_USEFUL_SYNC_MS ? null : Math.min(left, SESSION_SYNC_TIMEOUT_MS);
+}
+
+function slowError(): IntegrationError {
+  const message = 'Zoom did not answer in time; the session was not saved. Try again shortly.';
+  return hostError('zoom_unavailable', message, Date.now());
 }
 
 function busyError() {
@@ -92,13 +153,20 @@ async function runSessionSync(
 ): Promise<SessionSyncOutcome> {
   const timeoutMs = childTimeoutMs(request) ?? SHORTEST_USEFUL_SYNC_MS;
   const outcome = await runChild(engine.state.eventId, request, timeoutMs);
-  // The old meeting is deleted only now that the session streams through the new one, and a
-  // meeting made for a save that then lost its race is deleted straight away.
-  if (outcome.kind === 'saved' && outcome.replacedMeeting) engine.state.cleanupPending = true;
-  if (outcome.kind === 'refused' && outcome.releasedMeeting) engine.state.cleanupPending = true;
-  if (outcome.kind !== 'saved' && outcome.writeLeftOpen) markOpenWrite(engine, request.sessionId);
+  noteLeftovers(engine, request.sessionId, outcome);
 
   return outcome;
+}
+
+/**
+ * The old meeting is deleted only once the session streams through the new one, a meeting made
+ * for a save that then lost its race is deleted straight away, and a create Zoom may have
+ * carried out unanswered is looked for.
+ */
+function noteLeftovers(engine: IntegrationEngine, sessionId: string, outcome: SessionSyncOutcome) {
+  if (outcome.kind === 'saved' && outcome.replacedMeeting) engine.state.cleanupPending = true;
+  if (outcome.kind === 'refused' && outcome.releasedMeeting) engine.state.cleanupPending = true;
+  if (outcome.kind !== 'saved' && outcome.writeLeftOpen) markOpenWrite(engine, sessionId);
 }
 
 /** The cleanup settles the session's abandoned create once no save of it is running. */
@@ -115,7 +183,8 @@ async function runChild(
 ): Promise<SessionSyncOutcome> {
   // The child needs no deadline: its execution timeout carries it.
   const { sessionId, plan, kind, hostId, expectedRevision } = request;
-  const input = { eventId, sessionId, plan, kind, hostId, expectedRevision };
+  const notAfterMs = writeDeadline(request);
+  const input = { eventId, sessionId, plan, kind, hostId, expectedRevision, notAfterMs };
   try {
     return await wf.executeChild(sessionSyncWorkflow, {
       workflowId: `session-sync:${eventId}:${request.sessionId}:${wf.uuid4()}`,
@@ -124,8 +193,7 @@ async function runChild(
       staticSummary: `Stream session ${request.sessionId} of event ${eventId} through Zoom`,
     });
   } catch {
-    const message = 'Zoom did not answer in time; the session was not saved. Try again shortly.';
-    return { kind: 'refused', error: hostError('zoom_unavailable', message, Date.now()) };
+    return { kind: 'refused', error: slowError(), writeLeftOpen: true };
   }
 }
 
