@@ -16,6 +16,8 @@ import type { GreenroomStore } from '../store/types.js';
 import { installErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
+import { installAccessControl } from './access.js';
+import { accessRoutes } from './routes/access.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
@@ -27,6 +29,8 @@ export interface AppDependencies {
   gateway: IntegrationGateway;
   /** Asks Zoom for a meeting's start link; the API's only direct Zoom call. */
   fetchStartLink: FetchStartLink;
+  /** Requests one API key may make per minute (default 120). */
+  requestsPerMinute?: number;
   /** A pino logger; omitted in tests that want silence. */
   logger?: FastifyBaseLogger;
   now?: () => number;
@@ -47,10 +51,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
+    return withRequestId(request.id, reply.statusCode, payload);
   });
   installErrorHandling(app);
+  installAccessControl(app, {
+    store: deps.store,
+    requestsPerMinute: deps.requestsPerMinute ?? 120,
+    now: deps.now ?? Date.now,
+  });
   await registerDocs(app);
   app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
   await app.register(
@@ -59,8 +69,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(peopleRoutes({ store: deps.store }));
   await app.register(zoomHostRoutes({ store: deps.store, gateway: deps.gateway }));
   await app.register(sessionRoutes(deps));
+  await app.register(accessRoutes({ store: deps.store }));
 
   return app;
+}
+
+/** Error answers name their request id in the body too, for the organiser to quote. */
+function withRequestId(requestId: string, status: number, payload: unknown): unknown {
+  if (status < 400 || typeof payload !== 'string' || !payload.startsWith('{"error":')) {
+    return payload;
+  }
+  const body = JSON.parse(payload) as { error: Record<string, unknown> };
+
+  return JSON.stringify({ error: { ...body.error, requestId } });
 }
 
 function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
@@ -76,6 +97,16 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         description: 'Connect Zoom to an event and keep its Server-to-Server OAuth token alive.',
         version: '0.1.0',
       },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'grk_… operator or organiser key',
+          },
+        },
+      },
+      security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
   });

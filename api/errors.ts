@@ -9,6 +9,12 @@ interface RegistryEntry {
 export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
   validation_failed: { status: 400, message: 'The request is not valid.' },
   not_found: { status: 404, message: 'No such route or resource.' },
+  unauthorized: {
+    status: 401,
+    message: 'A valid API key is required: send Authorization: Bearer <key>.',
+  },
+  forbidden: { status: 403, message: 'This route needs an operator key.' },
+  rate_limited: { status: 429, message: 'Too many requests with this key; retry later.' },
   person_email_taken: { status: 409, message: 'A person of this event already has this email.' },
   zoom_user_not_found: {
     status: 422,

@@ -8,6 +8,7 @@ import { createLogger } from '../common/logger.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { createIntegrationGateway } from './integration-gateway.js';
+import { ensureOperatorKey } from './operator-key.js';
 import { createStartLinks } from './zoom-start-links.js';
 
 /** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
@@ -34,7 +35,14 @@ async function main(): Promise<void> {
         () => false,
       ),
   });
-  const app = await buildApp({ store, gateway, fetchStartLink, logger });
+  await ensureOperatorKey(store, config.GREENROOM_DATA_DIR, logger);
+  const app = await buildApp({
+    store,
+    gateway,
+    fetchStartLink,
+    logger,
+    requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
+  });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
   let stopping = false;

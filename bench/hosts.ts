@@ -51,7 +51,10 @@ async function connect(stack: Stack, eventId: string): Promise<ZoomApp> {
 async function request(stack: Stack, method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

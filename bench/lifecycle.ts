@@ -84,7 +84,7 @@ async function connectAll(stack: Stack, apps: ZoomApp[]): Promise<number> {
   const outcomes = await inBatches(apps, async (app, index) => {
     const response = await fetch(`${stack.apiUrl}/events/bench-${index}/zoom/credentials`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...stack.apiHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({
         accountId: app.accountId,
         clientId: app.clientId,

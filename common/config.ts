@@ -20,6 +20,8 @@ export const configSchema = z.object({
   CYCLES_BEFORE_CONTINUE_AS_NEW: seconds.default(200),
   /** The Zoom plan whose per-second limits Greenroom paces its calls by. */
   ZOOM_ACCOUNT_PLAN: z.enum(['free', 'pro', 'business']).default('pro'),
+  /** Requests each API key may make per minute before answers turn to 429. */
+  API_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,6 +4,9 @@
  */
 export const ERROR_CODES = [
   'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'rate_limited',
   'person_email_taken',
   'zoom_user_not_found',
   'zoom_user_not_eligible',

@@ -81,6 +81,7 @@ Greenroom is running (Ctrl-C stops everything).
   Temporal gRPC     127.0.0.1:$TEMPORAL_PORT
   Zoom emulator     http://127.0.0.1:$ZOOM_EMULATOR_PORT (control API under /_control)
   Demo credentials  $ZOOM_EMULATOR_DEMO_CREDENTIALS (readable by you only)
+  Operator key      $(cat "$GREENROOM_DATA_DIR/operator-key") (also in $GREENROOM_DATA_DIR/operator-key)
   Logs              $LOG_DIR
 
 INFO

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
+import { createSqliteAccessStore } from './sqlite-access-store.js';
 import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
 import { createSqliteSessionStore } from './sqlite-session-store.js';
@@ -54,6 +55,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
     ...createSqliteHostStore(db, now),
     ...createSqliteScanStore(db, now),
     ...createSqliteSessionStore(db, now),
+    ...createSqliteAccessStore(db, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },

@@ -319,4 +319,50 @@ export interface SessionStore {
   ): Promise<boolean>;
 }
 
-export type GreenroomStore = IntegrationStore & HostStore & ZoomScanStore & SessionStore;
+export type ApiKeyKind = 'operator' | 'organiser';
+
+/** An API key as it may be shown: never its secret. */
+export interface ApiKey {
+  id: string;
+  kind: ApiKeyKind;
+  label: string;
+  /** The events an organiser key reaches; empty for an operator key, which reaches all. */
+  eventIds: string[];
+  createdAtMs: number;
+  revokedAtMs: number | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  atMs: number;
+  keyId: string;
+  method: string;
+  route: string;
+  eventId: string | null;
+  status: number;
+  requestId: string;
+}
+
+/** API keys, kept hashed, and the audit trail of changes made with them. */
+export interface AccessStore {
+  /** Makes a key; answers it with its secret, the only time the secret is seen. */
+  createApiKey(input: {
+    kind: ApiKeyKind;
+    label: string;
+    eventIds: string[];
+  }): Promise<{ key: ApiKey; token: string }>;
+  /** The key a presented token belongs to, or null: unknown, wrong secret or revoked. */
+  verifyApiKey(token: string): Promise<ApiKey | null>;
+  listApiKeys(): Promise<ApiKey[]>;
+  revokeApiKey(id: string): Promise<boolean>;
+  countOperatorKeys(): Promise<number>;
+  recordAudit(entry: Omit<AuditEntry, 'seq'>): Promise<void>;
+  /** Audit entries after a sequence number, oldest first; one event's or all. */
+  listAudit(query: { afterSeq: number; limit: number; eventId?: string }): Promise<AuditEntry[]>;
+}
+
+export type GreenroomStore = IntegrationStore &
+  HostStore &
+  ZoomScanStore &
+  SessionStore &
+  AccessStore;

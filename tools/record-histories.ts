@@ -14,7 +14,10 @@ const OUT_DIR = 'test/histories';
 async function call(stack: Stack, method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };

@@ -25,10 +25,16 @@ function actThrowing(error: Error) {
   return fakeGateway({ act: () => Promise.reject(error) });
 }
 
+/** An answer with its error's request id checked against the header, then set aside. */
 async function send(app: FastifyInstance, options: InjectOptions) {
   const response = await app.inject(options);
+  const body = response.json<{ error?: Record<string, unknown> }>();
+  if (body.error) {
+    expect(body.error.requestId).toBe(response.headers['x-request-id']);
+    delete body.error.requestId;
+  }
 
-  return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+  return { status: response.statusCode, body };
 }
 
 function saveRequest(payload: unknown = credentialsPayload()): InjectOptions {
@@ -241,7 +247,11 @@ function internalCases(api: ReturnType<typeof useApi>): void {
 
     expect(response.statusCode).toBe(500);
     expect(response.json()).toStrictEqual({
-      error: { code: 'internal_error', message: ERROR_REGISTRY.internal_error.message },
+      error: {
+        code: 'internal_error',
+        message: ERROR_REGISTRY.internal_error.message,
+        requestId: response.headers['x-request-id'],
+      },
     });
     expect(response.body).not.toContain('hunter2');
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { IntegrationGateway } from '../../api/integration-gateway.js';
@@ -75,14 +75,30 @@ export function mintingGateway(store: GreenroomStore): IntegrationGateway {
 
 export interface ApiFixture {
   store: GreenroomStore;
+  /** The operator key the last app built sends; tests of access control send their own. */
+  operatorKey: string;
   /** Builds the app over the fixture's store; closed after the test. */
   app(gateway: IntegrationGateway, fetchStartLink?: FetchStartLink): Promise<FastifyInstance>;
+}
+
+/**
+ * Sends the key with every injected request that does not bring its own authorization, so the
+ * route tests exercise routes, and the access tests choose what to present.
+ */
+function withKey(app: FastifyInstance, token: string): FastifyInstance {
+  const inject = app.inject.bind(app);
+  const injectWithKey = (options: InjectOptions | string) => {
+    const request = typeof options === 'string' ? { url: options } : options;
+    const headers = { authorization: `Bearer ${token}`, ...request.headers };
+    return inject({ ...request, headers });
+  };
+  return Object.assign(app, { inject: injectWithKey });
 }
 
 /** An in-memory store per test and an app built over it, both closed afterwards. */
 export function useApi(): ApiFixture {
   const apps: FastifyInstance[] = [];
-  const fixture = { store: undefined as unknown as GreenroomStore, app: build };
+  const fixture = { store: undefined as unknown as GreenroomStore, operatorKey: '', app: build };
 
   async function build(
     gateway: IntegrationGateway,
@@ -95,8 +111,14 @@ export function useApi(): ApiFixture {
       now: () => NOW_MS,
     });
     apps.push(app);
+    const { token } = await fixture.store.createApiKey({
+      kind: 'operator',
+      label: 'test',
+      eventIds: [],
+    });
+    fixture.operatorKey = token;
 
-    return app;
+    return withKey(app, token);
   }
 
   beforeEach(() => {

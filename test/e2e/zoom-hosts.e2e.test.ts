@@ -23,7 +23,10 @@ interface Body {
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

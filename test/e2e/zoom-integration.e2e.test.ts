@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -46,7 +46,10 @@ interface Answer {
 async function api(method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
@@ -258,6 +261,13 @@ describe('the Zoom integration over HTTP', () => {
     }
   });
 
+  it('refuses every request without the key the API made, kept readable by its owner only', async () => {
+    const bare = await fetch(`${stack.apiUrl}/events/e2e-keyless/zoom`);
+    expect(bare.status).toBe(401);
+    expect(statSync(join(stack.dataDir, 'operator-key')).mode & 0o777).toBe(0o600);
+    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+  });
+
   it('keeps every secret out of histories, logs and answers', async () => {
     const demo = JSON.parse(
       readFileSync(join(stack.dataDir, 'demo-credentials.json'), 'utf8'),
@@ -266,8 +276,11 @@ describe('the Zoom integration over HTTP', () => {
     const emulatorState = JSON.parse(
       readFileSync(join(stack.dataDir, 'zoom-emulator.json'), 'utf8'),
     ) as { tokens: { value: string }[] };
+    const operatorKey = stack.apiHeaders.authorization?.replace('Bearer ', '') ?? '';
+    expect(operatorKey).toMatch(/^grk_/);
     const secrets = secretForms([
       ...secretsUsed,
+      { value: operatorKey },
       { value: demo.clientSecret, clientId: demo.clientId },
       ...emulatorState.tokens.map((token) => ({ value: token.value })),
     ]);

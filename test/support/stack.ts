@@ -25,6 +25,8 @@ export interface StackOptions {
  */
 export interface Stack {
   apiUrl: string;
+  /** The operator key the API made on its first start, as an Authorization header. */
+  apiHeaders: Record<string, string>;
   zoom: ZoomControl;
   temporalAddress: string;
   uiUrl: string | null;
@@ -62,9 +64,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   for (const name of ['temporal', 'emulator', 'worker', 'api'] as const) await launch(name);
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
 
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
+    apiHeaders: { authorization: `Bearer ${operatorKey}` },
     zoom: new ZoomControl(`http://127.0.0.1:${ports.emulator}`),
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,

@@ -1,0 +1,24 @@
+-- API keys: an operator key reaches every event, an organiser key only its own events. Only a
+-- hash of each key's secret is kept; the key itself is shown once, when it is made.
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  event_ids TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+);
+
+-- Who did what to which event, and when: every change made through the API. No secrets.
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  event_id TEXT,
+  status INTEGER NOT NULL,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX audit_log_event ON audit_log (event_id, seq);
