@@ -146,7 +146,10 @@ async function connect(stack: Stack, eventId: string): Promise<ZoomApp> {
 async function request(stack: Stack, method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -239,7 +242,7 @@ async function saveOne(stack: Stack, eventId: string, index: number, hostIds: st
   try {
     const response = await fetch(`${stack.apiUrl}/events/${eventId}/sessions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...stack.apiHeaders, 'content-type': 'application/json' },
       body: JSON.stringify(sessionBody(index, hostIds)),
     });
     return outcomeOf(response.status, await response.text());
@@ -264,7 +267,7 @@ async function saveBatch(
   try {
     const response = await fetch(`${stack.apiUrl}/events/${eventId}/sessions/batch`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...stack.apiHeaders, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     status = response.status;

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
         TOKEN_REFRESH_MARGIN_SECONDS: 300,
         CYCLES_BEFORE_CONTINUE_AS_NEW: 200,
         ZOOM_ACCOUNT_PLAN: 'pro',
+        API_REQUESTS_PER_MINUTE: 120,
         LOG_LEVEL: 'info',
       });
     });
