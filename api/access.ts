@@ -31,10 +31,12 @@ export function installAccessControl(app: FastifyInstance, options: AccessOption
     if (PUBLIC_PATHS.some((path) => path.test(request.url.split('?')[0] ?? ''))) return;
     const key = await keyOf(options.store, request);
     if (!key) throw new ApiError('unauthorized');
-    request.apiKey = key;
-    refuseOutOfScope(key, request);
+    // Counted before the scope check, so probing other events spends the key's budget too.
     const waitMs = limiter.take(key.id);
     if (waitMs > 0) return tooMany(reply, waitMs);
+    refuseOutOfScope(key, request);
+    // Only requests within the key's reach are audited: a probe is not the probed event's news.
+    request.apiKey = key;
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.apiKey || request.method === 'GET' || request.method === 'HEAD') return;
@@ -51,9 +53,9 @@ export function installAccessControl(app: FastifyInstance, options: AccessOption
 }
 
 async function keyOf(store: AccessStore, request: FastifyRequest): Promise<ApiKey | null> {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return null;
-  return store.verifyApiKey(header.slice('Bearer '.length).trim());
+  // The scheme's name is case-insensitive (RFC 9110); the key itself is not.
+  const match = /^bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] ? store.verifyApiKey(match[1]) : null;
 }
 
 function eventIdOf(request: FastifyRequest): string | null {
@@ -63,7 +65,8 @@ function eventIdOf(request: FastifyRequest): string | null {
 
 /** Organiser keys reach their events' routes only; the routes of keys and audit need an operator. */
 function refuseOutOfScope(key: ApiKey, request: FastifyRequest): void {
-  if (key.kind === 'operator') return;
+  // No route matched: the not-found answer follows, the same for every key.
+  if (key.kind === 'operator' || request.routeOptions.url === undefined) return;
   const eventId = eventIdOf(request);
   if (eventId === null) throw new ApiError('forbidden');
   if (!key.eventIds.includes(eventId)) throw new ApiError('not_found', 'No such event.');

@@ -86,7 +86,8 @@ function withRequestId(requestId: string, status: number, payload: unknown): unk
 
 function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   const body = errorBody('validation_failed', `The request is not valid: ${error.message}`);
-  void reply.status(400).header('x-request-id', request.id).send(body);
+  const withId = { error: { ...body.error, requestId: request.id } };
+  void reply.status(400).header('x-request-id', request.id).send(withId);
 }
 
 async function registerDocs(app: FastifyInstance): Promise<void> {

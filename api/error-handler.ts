@@ -11,6 +11,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       if (error.status === 429 && typeof resetsAt === 'string') {
         void reply.header('retry-after', new Date(resetsAt).toUTCString());
       }
+      if (error.code === 'unauthorized') void reply.header('www-authenticate', 'Bearer');
       if (error.status >= 500)
         request.log.warn({ code: error.code, err: error.cause }, 'request refused');
       else request.log.info({ code: error.code }, 'request refused');

@@ -8,8 +8,20 @@ const eventId = eventParams.shape.eventId;
 
 const keyBody = z
   .object({
-    label: z.string().trim().min(1).max(100),
-    eventIds: z.array(eventId).min(1).max(100),
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(
+        /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u,
+        'label must not contain control or format characters',
+      ),
+    eventIds: z
+      .array(eventId)
+      .min(1)
+      .max(100)
+      .transform((ids) => [...new Set(ids)]),
   })
   .strict();
 

@@ -74,6 +74,8 @@ export function sessionRoutes(deps: {
     });
 
     app.post('/events/:eventId/sessions/batch', {
+      // 200 sessions with long titles exceed the 64 KiB every other route takes.
+      bodyLimit: 512 * 1024,
       schema: {
         summary: 'Create up to 200 sessions at once; Zoom meetings are made in one Update',
         tags: ['sessions'],

@@ -57,6 +57,12 @@ describe('access control', () => {
         expect(response.statusCode).toBe(401);
         expect(response.json()).toMatchObject({ error: { code: 'unauthorized' } });
       }
+      const bare = await app.inject({ url: '/events/evt-1/sessions' });
+      expect(bare.headers['www-authenticate']).toBe('Bearer');
+      const lowerCase = { authorization: `bearer ${operator}` };
+      expect(
+        (await app.inject({ url: '/events/evt-1/sessions', headers: lowerCase })).statusCode,
+      ).toBe(200);
       expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
       expect((await app.inject({ url: '/docs/json' })).statusCode).toBe(200);
     });
@@ -86,6 +92,8 @@ describe('access control', () => {
       expect(other.json()).toMatchObject({ error: { code: 'not_found' } });
       const keys = await app.inject({ url: '/keys', headers: as(organiser) });
       expect(keys.statusCode).toBe(403);
+      const unknown = await app.inject({ url: '/events/evt-1/nosuch', headers: as(organiser) });
+      expect(unknown.statusCode).toBe(404);
     });
   });
 
@@ -113,6 +121,26 @@ describe('access control', () => {
       expect(limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
       nowMs += 60_000;
       expect((await call()).statusCode).toBe(200);
+    });
+  });
+
+  describe('when an organiser key probes other events', () => {
+    it('spends its own budget and leaves no trace in the probed event’s trail', async () => {
+      await app.close();
+      app = await build(3);
+      const organiser = await mintOrganiserKey(['evt-1']);
+      const probe = () =>
+        app.inject({
+          method: 'POST',
+          url: '/events/evt-2/people',
+          headers: as(organiser),
+          payload: {},
+        });
+      const statuses = [];
+      for (let n = 0; n < 4; n += 1) statuses.push((await probe()).statusCode);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+      const trail = await app.inject({ url: '/events/evt-2/audit', headers: as(operator) });
+      expect(trail.json<{ items: unknown[] }>().items).toEqual([]);
     });
   });
 

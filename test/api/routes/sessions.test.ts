@@ -255,6 +255,18 @@ describe('session routes', () => {
       });
     });
 
+    it('takes 200 sessions with the longest titles, beyond the usual body limit', async () => {
+      const app = await api.app(fakeGateway());
+      const sessions = Array.from({ length: 200 }, () => ({ ...BODY, title: 'T'.repeat(200) }));
+      const response = await app.inject({
+        method: 'POST',
+        url: `${SESSIONS}/batch`,
+        payload: { sessions },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json<{ results: unknown[] }>().results).toHaveLength(200);
+    });
+
     it('refuses the whole batch when one session is invalid, naming its index', async () => {
       await addHost();
       const app = await api.app(fakeGateway());
