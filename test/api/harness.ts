@@ -78,7 +78,11 @@ export interface ApiFixture {
   /** The operator key the last app built sends; tests of access control send their own. */
   operatorKey: string;
   /** Builds the app over the fixture's store; closed after the test. */
-  app(gateway: IntegrationGateway, fetchStartLink?: FetchStartLink): Promise<FastifyInstance>;
+  app(
+    gateway: IntegrationGateway,
+    fetchStartLink?: FetchStartLink,
+    requestsPerMinute?: number,
+  ): Promise<FastifyInstance>;
 }
 
 /**
@@ -103,12 +107,14 @@ export function useApi(): ApiFixture {
   async function build(
     gateway: IntegrationGateway,
     fetchStartLink: FetchStartLink = () => Promise.reject(new Error('unexpected start link')),
+    requestsPerMinute?: number,
   ): Promise<FastifyInstance> {
     const app = await buildApp({
       store: fixture.store,
       gateway,
       fetchStartLink,
       now: () => NOW_MS,
+      requestsPerMinute,
     });
     apps.push(app);
     const { token } = await fixture.store.createApiKey({
