@@ -10,6 +10,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')
     .optional(),
+  /** Keys that sealed data before a rotation, comma-separated; they open but never seal. */
+  GREENROOM_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+      'must be 32-byte keys in base64, separated by commas',
+    )
+    .optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   API_HOST: z.string().min(1).default('127.0.0.1'),

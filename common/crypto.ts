@@ -9,6 +9,8 @@ const FORMAT_VERSION = 'v1';
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** True when the value was sealed with another key than the one sealing now. */
+  sealedWithOlderKey?(sealed: string): boolean;
 }
 
 /** Thrown when a sealed value was tampered with, truncated or made with an unknown key. */
@@ -19,7 +21,7 @@ export class SecretBoxError extends Error {
 /** Builds a SecretBox from a 32-byte key; the key id lets a later key ring tell keys apart. */
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new SecretBoxError('encryption key must be 32 bytes');
-  const keyId = fingerprint(key.toString('base64')).slice(0, 8);
+  const keyId = keyIdOf(key);
 
   return {
     seal(plaintext) {
@@ -38,6 +40,30 @@ export function createSecretBox(key: Buffer): SecretBox {
       return decrypt(key, iv, tag, body);
     },
   };
+}
+
+/**
+ * A box for key rotation: the current key seals, the current and every previous key open, so
+ * values sealed before the rotation stay readable until they are sealed again.
+ */
+export function createKeyRing(current: Buffer, previous: Buffer[] = []): SecretBox {
+  const sealing = createSecretBox(current);
+  const boxes = new Map([current, ...previous].map((key) => [keyIdOf(key), createSecretBox(key)]));
+  const currentId = keyIdOf(current);
+
+  return {
+    seal: (plaintext) => sealing.seal(plaintext),
+    open(sealed) {
+      const box = boxes.get(sealed.split('.')[1] ?? '');
+      if (!box) throw new SecretBoxError('sealed with an unknown key');
+      return box.open(sealed);
+    },
+    sealedWithOlderKey: (sealed) => sealed.split('.')[1] !== currentId,
+  };
+}
+
+function keyIdOf(key: Buffer): string {
+  return fingerprint(key.toString('base64')).slice(0, 8);
 }
 
 function decrypt(key: Buffer, iv: string, tag: string, body: string): string {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
-import { createSecretBox, generateKey, type SecretBox } from './crypto.js';
+import { createKeyRing, generateKey, type SecretBox } from './crypto.js';
 
 const KEY_FILE = 'encryption.key';
 
@@ -10,11 +10,15 @@ const KEY_FILE = 'encryption.key';
  * generated key in the data folder, readable by the owner only, so a restart can still decrypt.
  */
 export function loadSecretBox(config: Config): SecretBox {
-  if (config.GREENROOM_ENCRYPTION_KEY) {
-    return createSecretBox(Buffer.from(config.GREENROOM_ENCRYPTION_KEY, 'base64'));
-  }
+  const previous = (config.GREENROOM_PREVIOUS_ENCRYPTION_KEYS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((key) => Buffer.from(key, 'base64'));
+  const current = config.GREENROOM_ENCRYPTION_KEY
+    ? Buffer.from(config.GREENROOM_ENCRYPTION_KEY, 'base64')
+    : readOrCreateKeyFile(config.GREENROOM_DATA_DIR);
 
-  return createSecretBox(readOrCreateKeyFile(config.GREENROOM_DATA_DIR));
+  return createKeyRing(current, previous);
 }
 
 function readOrCreateKeyFile(dataDir: string): Buffer {

@@ -75,6 +75,9 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
     async readConnection(eventId) {
       return Promise.resolve(selectConnection(db, eventId));
     },
+    async resealSecrets() {
+      return Promise.resolve(resealAll(db, box));
+    },
     async eraseEvent(eventId) {
       eraseEventRows(db, eventId);
       return Promise.resolve();
@@ -207,6 +210,41 @@ function selectConnection(db: Database.Database, eventId: string): ConnectionSum
     tokenPreview: row.token_preview ?? null,
     tokenExpiresAtMs: row.expires_at_ms ?? null,
   };
+}
+
+/** One transaction: a crash half-way leaves every value readable by the ring as it was. */
+function resealAll(db: Database.Database, box: SecretBox): number {
+  const older = (sealed: string) => box.sealedWithOlderKey?.(sealed) ?? false;
+  return db
+    .transaction(() => {
+      let resealed = 0;
+      const credentials = db
+        .prepare<[], { id: string; sealed: string }>(
+          'SELECT id, client_secret_sealed AS sealed FROM zoom_credentials',
+        )
+        .all();
+      for (const row of credentials.filter((each) => older(each.sealed))) {
+        db.prepare('UPDATE zoom_credentials SET client_secret_sealed = ? WHERE id = ?').run(
+          box.seal(box.open(row.sealed)),
+          row.id,
+        );
+        resealed += 1;
+      }
+      const tokens = db
+        .prepare<[], { id: string; sealed: string }>(
+          'SELECT event_id AS id, access_token_sealed AS sealed FROM zoom_connections',
+        )
+        .all();
+      for (const row of tokens.filter((each) => older(each.sealed))) {
+        db.prepare('UPDATE zoom_connections SET access_token_sealed = ? WHERE event_id = ?').run(
+          box.seal(box.open(row.sealed)),
+          row.id,
+        );
+        resealed += 1;
+      }
+      return resealed;
+    })
+    .immediate();
 }
 
 function eraseEventRows(db: Database.Database, eventId: string): void {

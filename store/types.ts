@@ -55,6 +55,8 @@ export interface IntegrationStore {
   discardCredentials(credentialsId: string): Promise<void>;
   readActiveToken(eventId: string): Promise<StoredToken | null>;
   readConnection(eventId: string): Promise<ConnectionSummary | null>;
+  /** Seals again, with the current key, every secret sealed with an older one; answers how many. */
+  resealSecrets(): Promise<number>;
   /** Erases every credential and token of the event. */
   eraseEvent(eventId: string): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createKeyRing,
   createSecretBox,
   fingerprint,
   generateKey,
@@ -131,5 +132,26 @@ describe('maskSecret', () => {
       expect(maskSecret('xy')).toBe('…xy');
       expect(maskSecret('')).toBe('…');
     });
+  });
+});
+
+describe('createKeyRing', () => {
+  it('seals with the current key and opens what older keys sealed', () => {
+    const oldKey = generateKey();
+    const newKey = generateKey();
+    const sealedBefore = createSecretBox(oldKey).seal('client-secret');
+    const ring = createKeyRing(newKey, [oldKey]);
+
+    expect(ring.open(sealedBefore)).toBe('client-secret');
+    expect(ring.sealedWithOlderKey?.(sealedBefore)).toBe(true);
+    const sealedNow = ring.seal('client-secret');
+    expect(ring.sealedWithOlderKey?.(sealedNow)).toBe(false);
+    expect(createSecretBox(newKey).open(sealedNow)).toBe('client-secret');
+    expect(() => createSecretBox(oldKey).open(sealedNow)).toThrow(SecretBoxError);
+  });
+
+  it('refuses a value sealed with a key it does not hold', () => {
+    const stranger = createSecretBox(generateKey()).seal('x');
+    expect(() => createKeyRing(generateKey()).open(stranger)).toThrow('unknown key');
   });
 });

@@ -37,6 +37,27 @@ describe('loadSecretBox', () => {
     });
   });
 
+  describe('when a key was rotated', () => {
+    it('seals with the new key and still opens what the previous keys sealed', () => {
+      const oldKey = Buffer.alloc(32, 1).toString('base64');
+      const newKey = Buffer.alloc(32, 2).toString('base64');
+      const before = loadSecretBox(loadConfig({ GREENROOM_ENCRYPTION_KEY: oldKey }));
+      const sealed = before.seal('sealed before the rotation');
+
+      const after = loadSecretBox(
+        loadConfig({
+          GREENROOM_ENCRYPTION_KEY: newKey,
+          GREENROOM_PREVIOUS_ENCRYPTION_KEYS: oldKey,
+        }),
+      );
+      expect(after.open(sealed)).toBe('sealed before the rotation');
+      expect(() => before.open(after.seal('new'))).toThrow('unknown key');
+      expect(() => loadConfig({ GREENROOM_PREVIOUS_ENCRYPTION_KEYS: 'short,keys' })).toThrow(
+        'GREENROOM_PREVIOUS_ENCRYPTION_KEYS',
+      );
+    });
+  });
+
   describe('when a key is configured', () => {
     it('uses the configured key even if a key file exists', () => {
       loadSecretBox(loadConfig({ GREENROOM_DATA_DIR: root }));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretBox, fingerprint, generateKey } from '../../common/crypto.js';
+import { createKeyRing, createSecretBox, fingerprint, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { CredentialsInput, IntegrationStore } from '../../store/types.js';
 
@@ -198,5 +198,39 @@ describe('createSqliteStore on a file', () => {
         expect(raw).not.toContain(plain);
       }
     });
+  });
+});
+
+describe('resealing after a key rotation', () => {
+  it('seals every secret again with the new key, so the old one can be retired', async () => {
+    const oldKey = generateKey();
+    const newKey = generateKey();
+    const filename = join(mkdtempSync(join(tmpdir(), 'greenroom-reseal-')), 'store.db');
+    const before = createSqliteStore({ filename, secretBox: createKeyRing(oldKey) });
+    const credentialsId = await before.saveCandidateCredentials({
+      eventId: 'evt-r',
+      accountId: 'acct',
+      clientId: 'client',
+      clientSecret: 'the-client-secret',
+    });
+    await before.commitToken({
+      eventId: 'evt-r',
+      credentialsId,
+      accessToken: 'the-access-token',
+      mintedAtMs: 1,
+      expiresAtMs: 2,
+      scopes: [],
+    });
+    await before.close();
+
+    const rotated = createSqliteStore({ filename, secretBox: createKeyRing(newKey, [oldKey]) });
+    expect(await rotated.resealSecrets()).toBe(2);
+    expect(await rotated.resealSecrets()).toBe(0);
+    await rotated.close();
+
+    const retired = createSqliteStore({ filename, secretBox: createKeyRing(newKey) });
+    expect((await retired.readCredentials(credentialsId))?.clientSecret).toBe('the-client-secret');
+    expect((await retired.readActiveToken('evt-r'))?.accessToken).toBe('the-access-token');
+    await retired.close();
   });
 });
