@@ -36,6 +36,8 @@ export interface Stack {
   /** Stops one named process (to test crashes) or, without a name, everything. */
   stop(name?: ProcessName): Promise<void>;
   restart(name: ProcessName): Promise<void>;
+  /** Kills one process at once (SIGKILL), as a crash would; restart brings it back. */
+  kill(name: ProcessName): Promise<void>;
   /** The operating-system process id, for measurements such as the worker's memory. */
   pid(name: ProcessName): number | undefined;
 }
@@ -82,6 +84,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     pid(name) {
       return running.get(name)?.pid;
+    },
+    async kill(name) {
+      const child = running.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
     },
     async restart(name) {
       await stopProcess(running.get(name));

@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ dir: mkdtempSync(join(tmpdir(), 'greenroom-e2e-faults-')) });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: {
+      ...stack.apiHeaders,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+}
+
+describe('faults survived on the real dev server', () => {
+  it('finishes a session save once when the worker is killed while Zoom creates the meeting', async () => {
+    const app = await stack.zoom.createConnectableApp();
+    const saved = await call('PUT', '/events/faults-e2e-1/zoom/credentials', {
+      accountId: app.accountId,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    });
+    expect(saved.status).toBe(200);
+    await stack.zoom.createUser(app.accountId, {
+      email: 'kay@example.com',
+      firstName: 'Kay',
+      lastName: 'K',
+    });
+    const host = await call('POST', '/events/faults-e2e-1/zoom/hosts', {
+      firstName: 'Kay',
+      lastName: 'K',
+      email: 'kay@example.com',
+      expectedAttendees: 10,
+    });
+    expect(host.status).toBe(201);
+    // Zoom takes a second to create; the worker dies while it does, so the answer is lost.
+    await stack.zoom.injectFault({
+      target: 'api',
+      kind: 'latency',
+      latencyMs: 1000,
+      method: 'POST',
+      path: '/v2/users/',
+    });
+    const saving = call('POST', '/events/faults-e2e-1/sessions', {
+      title: 'Survives a crash',
+      startTime: '2027-06-01T10:00',
+      timeZone: 'Europe/London',
+      durationMinutes: 30,
+      expectedAttendees: 10,
+      stream: { source: 'zoom', kind: 'meeting', hostId: host.body.hostId },
+    });
+    await delay(500);
+    await stack.kill('worker');
+    await stack.restart('worker');
+
+    const answer = await saving;
+    expect(answer.status).toBe(201);
+    const meetings = (await stack.zoom.meetings(app.accountId)).meetings;
+    expect(meetings).toHaveLength(1);
+    const session = answer.body.session as { zoom: { meetingId: string } };
+    expect(session.zoom.meetingId).toBe(meetings[0]?.id);
+  });
+});
