@@ -362,6 +362,9 @@ interface ZoomListed {
 /**
  * Looks through the host's meetings for one tagged for this session that Greenroom does not
  * know yet: the one an earlier attempt created before its answer was lost.
+ * Limitation: a create Zoom is still carrying out when the retry looks is not found yet, so a
+ * second meeting can be made; retries come seconds later (backoff, a worker's restart), which
+ * has always been longer than Zoom's create in the tests, but nothing guarantees it.
  */
 async function findTaggedMeeting(
   store: GreenroomStore,

@@ -80,3 +80,43 @@ describe('faults survived on the real dev server', () => {
     expect(session.zoom.meetingId).toBe(meetings[0]?.id);
   });
 });
+
+describe('a Temporal dev server restarted on its data file', () => {
+  let short: Stack;
+
+  beforeAll(async () => {
+    // Eight-second tokens: a refresh every six seconds shows the schedule running.
+    short = await startStack({
+      dir: mkdtempSync(join(tmpdir(), 'greenroom-e2e-restart-')),
+      tokenTtlSeconds: 8,
+    });
+  });
+
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it('lets every integration resume its token schedule', async () => {
+    const app = await short.zoom.createConnectableApp();
+    const connect = await fetch(`${short.apiUrl}/events/restart-e2e/zoom/credentials`, {
+      method: 'PUT',
+      headers: { ...short.apiHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        accountId: app.accountId,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+      }),
+    });
+    expect(connect.status).toBe(200);
+
+    await short.restart('temporal');
+    const mintedBefore = (await short.zoom.tokens(app.clientId)).length;
+    await delay(15_000);
+
+    expect((await short.zoom.tokens(app.clientId)).length).toBeGreaterThan(mintedBefore);
+    const status = await fetch(`${short.apiUrl}/events/restart-e2e/zoom`, {
+      headers: short.apiHeaders,
+    });
+    expect(await status.json()).toMatchObject({ status: 'active', token: { expired: false } });
+  });
+});
