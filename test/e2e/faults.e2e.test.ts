@@ -81,6 +81,73 @@ describe('faults survived on the real dev server', () => {
   });
 });
 
+describe('50 concurrent requests on one event', () => {
+  it('keep the invariants: no duplicate host, no session on a removed host, one token lifecycle', async () => {
+    const app = await stack.zoom.createConnectableApp();
+    const event = '/events/busy-e2e';
+    await call('PUT', `${event}/zoom/credentials`, {
+      accountId: app.accountId,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    });
+    const emails = ['ann', 'ben', 'cat', 'dan'].map((name) => `${name}@busy.example.com`);
+    const users: { id: string }[] = [];
+    for (const email of emails) {
+      users.push(
+        await stack.zoom.createUser(app.accountId, { email, firstName: 'B', lastName: 'Y' }),
+      );
+    }
+    const add = (n: number) => () =>
+      call('POST', `${event}/zoom/hosts`, {
+        firstName: 'B',
+        lastName: 'Y',
+        email: emails[n % 4],
+        expectedAttendees: 10,
+      });
+    const remove = (n: number) => () => call('DELETE', `${event}/zoom/hosts/${users[n % 4]?.id}`);
+    const assign = (n: number) => () =>
+      call('POST', `${event}/sessions`, {
+        title: `Talk ${n}`,
+        startTime: '2027-06-01T10:00',
+        timeZone: 'UTC',
+        durationMinutes: 30,
+        expectedAttendees: 10,
+        stream: { source: 'zoom', kind: 'meeting', hostId: users[n % 4]?.id },
+      });
+    const regenerate = () => () => call('POST', `${event}/zoom/token/regenerate`);
+    const kinds = [add, remove, assign, regenerate, add];
+    const requests = Array.from({ length: 50 }, (_, n) => (kinds[n % kinds.length] ?? add)(n));
+    const answers = await Promise.all(requests.map((send) => send()));
+    expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
+
+    const hosts = (await call('GET', `${event}/zoom/hosts?limit=100`)).body.items as {
+      hostId: string;
+      personId: string;
+    }[];
+    expect(new Set(hosts.map((host) => host.hostId)).size).toBe(hosts.length);
+    const people = (await call('GET', `${event}/people`)).body.items as { email: string }[];
+    expect(new Set(people.map((person) => person.email.toLowerCase())).size).toBe(people.length);
+    const sessions = (await call('GET', `${event}/sessions?limit=100`)).body.items as {
+      zoom: { hostId: string; meetingId: string } | null;
+    }[];
+    const hostIds = new Set(hosts.map((host) => host.hostId));
+    for (const session of sessions) {
+      if (session.zoom) expect(hostIds.has(session.zoom.hostId)).toBe(true);
+    }
+    // Meetings made for saves that lost to a removal are deleted by the cleanup, shortly after.
+    const expected = sessions.flatMap((session) => (session.zoom ? [session.zoom.meetingId] : []));
+    const onZoom = async () => (await stack.zoom.meetings(app.accountId)).meetings.map((m) => m.id);
+    for (let tries = 0; tries < 40 && (await onZoom()).length !== expected.length; tries += 1) {
+      await delay(500);
+    }
+    expect((await onZoom()).sort()).toEqual(expected.sort());
+    const status = await call('GET', `${event}/zoom`);
+    expect(status.body).toMatchObject({ status: 'active', token: { expired: false } });
+    // Ten regenerates at once share mints: never more mints than requests.
+    expect((await stack.zoom.tokens(app.clientId)).length).toBeLessThanOrEqual(11);
+  });
+});
+
 describe('a Temporal dev server restarted on its data file', () => {
   let short: Stack;
 
