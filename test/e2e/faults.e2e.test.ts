@@ -81,6 +81,70 @@ describe('faults survived on the real dev server', () => {
   });
 });
 
+describe('the worker killed in the middle of other work', () => {
+  async function connected(eventId: string) {
+    const app = await stack.zoom.createConnectableApp();
+    const saved = await call('PUT', `/events/${eventId}/zoom/credentials`, {
+      accountId: app.accountId,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    });
+    expect(saved.status).toBe(200);
+    return app;
+  }
+
+  async function crashWorkerDuring<T>(work: Promise<T>): Promise<T> {
+    await delay(500);
+    await stack.kill('worker');
+    await stack.restart('worker');
+    return work;
+  }
+
+  it('adds a host once when the worker dies while Zoom looks the user up', async () => {
+    const app = await connected('faults-e2e-host');
+    await stack.zoom.createUser(app.accountId, {
+      email: 'lee@example.com',
+      firstName: 'L',
+      lastName: 'E',
+    });
+    await stack.zoom.injectFault({
+      target: 'api',
+      kind: 'latency',
+      latencyMs: 1000,
+      method: 'GET',
+      path: '/v2/users/',
+    });
+    const body = { firstName: 'L', lastName: 'E', email: 'lee@example.com', expectedAttendees: 5 };
+    const added = await crashWorkerDuring(call('POST', '/events/faults-e2e-host/zoom/hosts', body));
+    expect([200, 201]).toContain(added.status);
+    const hosts = (await call('GET', '/events/faults-e2e-host/zoom/hosts')).body.items as unknown[];
+    expect(hosts).toHaveLength(1);
+  });
+
+  it('stores one token when the worker dies while Zoom mints it, at most one extra at Zoom', async () => {
+    const app = await connected('faults-e2e-mint');
+    const before = (await stack.zoom.tokens(app.clientId)).length;
+    await stack.zoom.injectFault({
+      target: 'token',
+      kind: 'latency',
+      latencyMs: 1000,
+      clientId: app.clientId,
+    });
+    const regenerated = await crashWorkerDuring(
+      call('POST', '/events/faults-e2e-mint/zoom/token/regenerate'),
+    );
+    expect([200, 503]).toContain(regenerated.status);
+    let status = await call('GET', '/events/faults-e2e-mint/zoom');
+    for (let tries = 0; tries < 40 && status.body.status !== 'active'; tries += 1) {
+      await delay(500);
+      status = await call('GET', '/events/faults-e2e-mint/zoom');
+    }
+    expect(status.body).toMatchObject({ status: 'active', token: { expired: false } });
+    // The interrupted mint plus the retried one; never a storm.
+    expect((await stack.zoom.tokens(app.clientId)).length - before).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('50 concurrent requests on one event', () => {
   it('keep the invariants: no duplicate host, no session on a removed host, one token lifecycle', async () => {
     const app = await stack.zoom.createConnectableApp();
