@@ -63,7 +63,7 @@ function eventIdOf(request: FastifyRequest): string | null {
   return typeof params?.eventId === 'string' ? params.eventId : null;
 }
 
-/** Organiser keys reach their events' routes only; the routes of keys and audit need an operator. */
+/** Organiser keys reach their own events' routes only; keys and audit need an operator. */
 function refuseOutOfScope(key: ApiKey, request: FastifyRequest): void {
   // No route matched: the not-found answer follows, the same for every key.
   if (key.kind === 'operator' || request.routeOptions.url === undefined) return;

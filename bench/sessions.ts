@@ -641,7 +641,8 @@ function verdict(limited: SavesRun, unlimited: SavesRun): string {
       ? `the workflow: ${workflowRate} saves/s with Zoom's limits off, against Zoom's ` +
         `${zoomRate} creates/s (${pacedRate}/s as Greenroom paces them); ${remedy}`
       : `Zoom's limits: with the emulator's limits off the saves still keep pace with ` +
-        `Greenroom's own pacing (${workflowRate} of ${pacedRate} saves/s, 0.9 of Zoom's ${zoomRate})`;
+        `Greenroom's own pacing (${workflowRate} of ${pacedRate} saves/s, ` +
+        `0.9 of Zoom's ${zoomRate})`;
 
   return (
     `${failuresOf(limited)} with Zoom's limits, ${failuresOf(unlimited)} without; ` +

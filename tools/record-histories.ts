@@ -72,7 +72,7 @@ async function hosts(stack: Stack): Promise<void> {
   await call(stack, 'DELETE', `/events/rec-hosts/zoom/hosts/${hostId}`);
 }
 
-/** A session saved, renamed, moved to a webinar under another host, refused, turned off, deleted. */
+/** A session saved, renamed, moved to a webinar, refused, turned off and deleted. */
 async function sessions(stack: Stack): Promise<void> {
   const app = await stack.zoom.createConnectableApp();
   await call(stack, 'PUT', '/events/rec-sessions/zoom/credentials', credentials(app));

@@ -1,5 +1,6 @@
 // Seals every stored secret again with the current encryption key, after a rotation.
-// Usage: GREENROOM_ENCRYPTION_KEY=<new> GREENROOM_PREVIOUS_ENCRYPTION_KEYS=<old,…> npm run reencrypt
+// Usage: GREENROOM_ENCRYPTION_KEY=<new> GREENROOM_PREVIOUS_ENCRYPTION_KEYS=<old,…> \
+//   npm run reencrypt
 import { loadConfig } from '../common/config.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { openStore } from '../store/open-store.js';

@@ -35,7 +35,7 @@ describe('UpdateSlots', () => {
     expect(await slow).toBe('a');
   });
 
-  it('answers null to a caller whose deadline passes in the queue, and frees its place', async () => {
+  it('answers null to a caller whose deadline passes in the queue', async () => {
     const slots = new UpdateSlots(1);
     const holding = slots.run('evt', Date.now() + 5_000, () => delay(100));
     expect(await slots.run('evt', Date.now() + 20, () => Promise.resolve('late'))).toBeNull();

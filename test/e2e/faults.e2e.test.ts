@@ -32,7 +32,7 @@ async function call(method: string, path: string, body?: unknown) {
 }
 
 describe('faults survived on the real dev server', () => {
-  it('finishes a session save once when the worker is killed while Zoom creates the meeting', async () => {
+  it('saves a session once when the worker dies while Zoom creates its meeting', async () => {
     const app = await stack.zoom.createConnectableApp();
     const saved = await call('PUT', '/events/faults-e2e-1/zoom/credentials', {
       accountId: app.accountId,
@@ -121,7 +121,7 @@ describe('the worker killed in the middle of other work', () => {
     expect(hosts).toHaveLength(1);
   });
 
-  it('stores one token when the worker dies while Zoom mints it, at most one extra at Zoom', async () => {
+  it('stores one token when the worker dies while Zoom mints it', async () => {
     const app = await connected('faults-e2e-mint');
     const before = (await stack.zoom.tokens(app.clientId)).length;
     await stack.zoom.injectFault({
@@ -146,7 +146,7 @@ describe('the worker killed in the middle of other work', () => {
 });
 
 describe('50 concurrent requests on one event', () => {
-  it('keep the invariants: no duplicate host, no session on a removed host, one token lifecycle', async () => {
+  it('keep every invariant: hosts, sessions, meetings and one token lifecycle', async () => {
     const app = await stack.zoom.createConnectableApp();
     const event = '/events/busy-e2e';
     await call('PUT', `${event}/zoom/credentials`, {

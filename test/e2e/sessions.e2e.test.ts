@@ -171,7 +171,7 @@ describe('sessions streamed through Zoom over HTTP', () => {
     await eventually(async () => (await meetings()).length === 0);
   });
 
-  it('answers every one of 30 saves sent at once, past Temporal’s 10 Updates in flight', async () => {
+  it('answers all 30 saves sent at once, past Temporal’s 10 Updates in flight', async () => {
     const { hosts, meetings } = await connectedEvent('sessions-e2e-4', ['dee', 'eve']);
     const saves = Array.from({ length: 30 }, (_, n) =>
       call('POST', '/events/sessions-e2e-4/sessions', {

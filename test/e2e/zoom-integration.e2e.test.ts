@@ -261,7 +261,7 @@ describe('the Zoom integration over HTTP', () => {
     }
   });
 
-  it('refuses every request without the key the API made, kept readable by its owner only', async () => {
+  it('refuses requests without the key, which only its owner can read', async () => {
     const bare = await fetch(`${stack.apiUrl}/events/e2e-keyless/zoom`);
     expect(bare.status).toBe(401);
     expect(statSync(join(stack.dataDir, 'operator-key')).mode & 0o777).toBe(0o600);

@@ -61,7 +61,7 @@ describe('sqlite session store', () => {
       expect(await store.saveSessionLocally(missing)).toEqual({ kind: 'not_found' });
     });
 
-    it('keeps a Zoom stream without a host, which waits for the organiser to add hosts', async () => {
+    it('keeps a Zoom stream without a host until the organiser adds hosts', async () => {
       const stream = { source: 'zoom', kind: 'webinar', hostId: null } as const;
       const saved = await store.saveSessionLocally(localSave({ stream }));
       expect(saved).toMatchObject({ kind: 'saved', session: { stream, zoom: null } });
