@@ -144,17 +144,11 @@ async function connect(stack: Stack, eventId: string): Promise<ZoomApp> {
 }
 
 async function request(stack: Stack, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...stack.apiHeaders,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
+  const answer = await stack.api(method, path, body);
+  if (answer.status >= 300) {
+    throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body;
 }
 
 /** Licensed users with webinars, added one by one as the event's hosts; answers their ids. */

@@ -11,17 +11,8 @@ import { saveHistory } from './history-files.js';
 
 const OUT_DIR = 'test/histories';
 
-async function call(stack: Stack, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...stack.apiHeaders,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const call = (stack: Stack, method: string, path: string, body?: unknown) =>
+  stack.api(method, path, body);
 
 const credentials = (app: ZoomApp) => ({
   accountId: app.accountId,
@@ -68,7 +59,7 @@ async function hosts(stack: Stack): Promise<void> {
   });
   await call(stack, 'POST', '/events/rec-hosts/zoom/hosts/import');
   await call(stack, 'POST', '/events/rec-hosts/zoom/hosts/sync');
-  const hostId = (JSON.parse(added.text) as { hostId: string }).hostId;
+  const hostId = (added.body as { hostId: string }).hostId;
   await call(stack, 'DELETE', `/events/rec-hosts/zoom/hosts/${hostId}`);
 }
 
@@ -94,7 +85,7 @@ async function sessions(stack: Stack): Promise<void> {
       email,
       expectedAttendees: 10,
     });
-    hostIds.push((JSON.parse(added.text) as { hostId: string }).hostId);
+    hostIds.push((added.body as { hostId: string }).hostId);
   }
   const [grace, alan] = hostIds;
   const base = '/events/rec-sessions/sessions';
@@ -107,7 +98,7 @@ async function sessions(stack: Stack): Promise<void> {
   };
   const meeting = (hostId?: string) => ({ source: 'zoom', kind: 'meeting', hostId });
   const created = await call(stack, 'POST', base, { ...plan, stream: meeting(alan) });
-  const id = (JSON.parse(created.text) as { session: { id: string } }).session.id;
+  const id = (created.body as { session: { id: string } }).session.id;
   await call(stack, 'PUT', `${base}/${id}`, { ...plan, title: 'Keynote!', stream: meeting(alan) });
   await call(stack, 'PUT', `${base}/${id}/stream`, {
     stream: { source: 'zoom', kind: 'webinar', hostId: grace },

@@ -15,21 +15,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...stack.apiHeaders,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
-  };
-}
+const call = (method: string, path: string, body?: unknown) =>
+  stack.api<Record<string, unknown>>(method, path, body);
 
 describe('faults survived on the real dev server', () => {
   it('saves a session once when the worker dies while Zoom creates its meeting', async () => {

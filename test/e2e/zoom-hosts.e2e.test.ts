@@ -20,18 +20,7 @@ interface Body {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...stack.apiHeaders,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Body };
-}
+const call = (method: string, path: string, body?: unknown) => stack.api<Body>(method, path, body);
 
 /** An event connected to a fresh Zoom account holding one licensed user. */
 async function connectedEvent(eventId: string) {

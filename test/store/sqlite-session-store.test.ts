@@ -3,6 +3,7 @@ import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore, LocalSessionSave } from '../../store/types.js';
 import {
+  licensedHost,
   PLAN,
   commitMeeting,
   sessionStreamingThrough,
@@ -14,19 +15,7 @@ const EVENT = 'evt-1';
 
 beforeEach(async () => {
   store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
-  for (const hostId of ['host-a', 'host-b']) {
-    await store.commitHost({
-      eventId: EVENT,
-      hostId,
-      email: `${hostId}@example.com`,
-      firstName: 'H',
-      lastName: hostId,
-      expectedAttendees: 10,
-      capacity: 300,
-      webinarCapacity: 0,
-      personNames: { firstName: 'H', lastName: hostId },
-    });
-  }
+  for (const hostId of ['host-a', 'host-b']) await licensedHost(store, EVENT, hostId);
 });
 
 afterEach(async () => {

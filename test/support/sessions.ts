@@ -1,4 +1,4 @@
-import type { SessionStore, SessionPlan, ZoomCommitResult } from '../../store/types.js';
+import type { HostStore, SessionPlan, SessionStore, ZoomCommitResult } from '../../store/types.js';
 
 export const PLAN: SessionPlan = {
   title: 'Opening keynote',
@@ -10,6 +10,21 @@ export const PLAN: SessionPlan = {
 };
 
 let meetings = 0;
+
+/** A licensed host of the event that can take 300 in a meeting and no webinar. */
+export async function licensedHost(store: HostStore, eventId: string, hostId: string) {
+  await store.commitHost({
+    eventId,
+    hostId,
+    email: `${hostId}@example.com`,
+    firstName: 'H',
+    lastName: hostId,
+    expectedAttendees: 10,
+    capacity: 300,
+    webinarCapacity: 0,
+    personNames: { firstName: 'H', lastName: hostId },
+  });
+}
 
 /** Creates a session that streams through a meeting under the host, by the store's real path. */
 export async function sessionStreamingThrough(

@@ -27,6 +27,12 @@ export interface Stack {
   apiUrl: string;
   /** The operator key the API made on its first start, as an Authorization header. */
   apiHeaders: Record<string, string>;
+  /** Calls the API with the operator key; answers the status and the parsed body ({} if none). */
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   zoom: ZoomControl;
   temporalAddress: string;
   uiUrl: string | null;
@@ -71,6 +77,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
     apiHeaders: { authorization: `Bearer ${operatorKey}` },
+    api: (method, path, body) =>
+      callApi(`http://127.0.0.1:${ports.api}`, `Bearer ${operatorKey}`, method, path, body),
     zoom: new ZoomControl(`http://127.0.0.1:${ports.emulator}`),
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,
@@ -215,6 +223,25 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+async function callApi<T>(
+  apiUrl: string,
+  authorization: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
 async function stopProcess(child: ChildProcess | undefined): Promise<void> {

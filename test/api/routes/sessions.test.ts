@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
 import type { SaveZoomSessionRequest } from '../../../workflows/zoom-integration-workflow.js';
 import { tokenExpiredError } from '../../../workflows/zoom-integration/outcomes.js';
-import { commitMeeting, PLAN } from '../../support/sessions.js';
+import { commitMeeting, licensedHost, PLAN } from '../../support/sessions.js';
 import {
   activeView,
   credentialsPayload,
@@ -42,19 +42,7 @@ async function createStreaming(app: FastifyInstance): Promise<string> {
 describe('session routes', () => {
   const api = useApi();
 
-  async function addHost(hostId = 'host-a') {
-    await api.store.commitHost({
-      eventId: 'evt-1',
-      hostId,
-      email: `${hostId}@example.com`,
-      firstName: 'H',
-      lastName: hostId,
-      expectedAttendees: 10,
-      capacity: 300,
-      webinarCapacity: 0,
-      personNames: { firstName: 'H', lastName: hostId },
-    });
-  }
+  const addHost = () => licensedHost(api.store, 'evt-1', 'host-a');
 
   /** Plays the workflow's part: commits a meeting under the host, as a session sync does. */
   function syncingGateway(overrides = {}) {
