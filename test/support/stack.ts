@@ -61,16 +61,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     emulator: await freePort(),
     api: await freePort(),
   };
-  const env = stackEnvironment(dataDir, ports, options);
-  const commands = stackCommands(dataDir, ports, options);
   const running = new Map<ProcessName, ChildProcess>();
 
   const launch = async (name: ProcessName) => {
     const logFile = join(logDir, `${name}.log`);
-    running.set(name, spawnLogged(commands[name], env, logFile));
+    const command = stackCommands(dataDir, ports, options)[name];
+    running.set(name, spawnLogged(command, stackEnvironment(dataDir, ports, options), logFile));
     await waitUntilReady(name, ports, running.get(name), logFile);
   };
-  for (const name of ['temporal', 'emulator', 'worker', 'api'] as const) await launch(name);
+  await launchTemporalOnFreePorts(ports, () => launch('temporal'));
+  for (const name of ['emulator', 'worker', 'api'] as const) await launch(name);
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
 
@@ -108,6 +108,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api', number>;
+
+/**
+ * The dev server also binds ports of its own choosing (HTTP API, metrics, internal services), so
+ * on a busy machine one of them can take the port picked for another stack between our probe and
+ * its start. A start that exits (CI once saw it, log lost) is tried again on fresh ports.
+ */
+async function launchTemporalOnFreePorts(ports: Ports, launch: () => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch();
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('exited during start')) throw error;
+      ports.temporal = await freePort();
+      ports.ui = await freePort();
+    }
+  }
+}
 
 function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) {
   return {
@@ -174,11 +191,19 @@ async function waitUntilReady(
 ) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child?.exitCode !== null) throw new Error(`${name} exited during start; see ${logFile}`);
+    if (child?.exitCode !== null) {
+      throw new Error(`${name} exited during start: ${lastLines(logFile)} (log: ${logFile})`);
+    }
     if (await isReady(name, ports, logFile)) return;
     await delay(250);
   }
   throw new Error(`${name} did not become ready within 90 s`);
+}
+
+/** The end of a process's log, so a failed start says why even when the log is gone (CI). */
+function lastLines(logFile: string): string {
+  if (!existsSync(logFile)) return 'no log';
+  return readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join(' | ').slice(-1500);
 }
 
 async function isReady(name: ProcessName, ports: Ports, logFile: string): Promise<boolean> {
