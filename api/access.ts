@@ -5,6 +5,8 @@ import { ApiError, errorBody } from './errors.js';
 declare module 'fastify' {
   interface FastifyRequest {
     apiKey?: ApiKey;
+    /** The key a change to keys was aimed at, for the audit trail. */
+    auditTargetKeyId?: string;
   }
 }
 
@@ -48,6 +50,7 @@ export function installAccessControl(app: FastifyInstance, options: AccessOption
       eventId: eventIdOf(request),
       status: reply.statusCode,
       requestId: request.id,
+      targetKeyId: request.auditTargetKeyId ?? null,
     });
   });
 }

@@ -17,6 +17,7 @@ import { installErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import { installAccessControl } from './access.js';
+import { installIdempotency } from './idempotency.js';
 import { accessRoutes } from './routes/access.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestsPerMinute: deps.requestsPerMinute ?? 120,
     now: deps.now ?? Date.now,
   });
+  installIdempotency(app, deps.store);
   await registerDocs(app);
   app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
   await app.register(

@@ -83,6 +83,10 @@ export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
     message: 'The integration engine is unavailable at the moment; try again shortly.',
   },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was sent with another request; use a new key for a new change.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
 };
 

@@ -48,6 +48,7 @@ import {
 } from '../workflows/zoom-integration-workflow.js';
 import type { SessionSyncInput } from '../activities/zoom/session-activities.js';
 import { ApiError } from './errors.js';
+import { idempotentUpdateId } from './idempotency.js';
 import { UpdateSlots } from './update-slots.js';
 
 /**
@@ -116,27 +117,33 @@ export function createIntegrationGateway(
   return {
     async saveCredentials(eventId, credentialsId) {
       // A with-start operation serves one call only, so each attempt builds its own.
-      return sendUpdate(client, eventId, () =>
+      return sendUpdate(client, eventId, saveCredentials.name, (updateId) =>
         client.workflow.executeUpdateWithStart(saveCredentials, {
           args: [{ credentialsId }],
           startWorkflowOperation: startOperation(eventId, settings),
+          updateId,
         }),
       );
     },
     async act(eventId, action) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, eventId, () => handle.executeUpdate(ACTION_UPDATES[action]));
+      const update = ACTION_UPDATES[action];
+      return sendUpdate(client, eventId, update.name, (updateId) =>
+        handle.executeUpdate(update, { updateId }),
+      );
     },
     async addHost(eventId, request) {
       const handle = await runningHandle(client, eventId);
-      return sendUpdate(client, eventId, () => handle.executeUpdate(addHost, { args: [request] }));
+      return sendUpdate(client, eventId, addHost.name, (updateId) =>
+        handle.executeUpdate(addHost, { args: [request], updateId }),
+      );
     },
     async removeHost(eventId, hostId) {
       // Removing needs no token, so it works on an event whose integration is gone, too.
       const handle = await runningHandle(client, eventId).catch(() => null);
       if (!handle) return removeWithoutIntegration(client, eventId, hostId);
-      return sendUpdate(client, eventId, () =>
-        handle.executeUpdate(removeHost, { args: [{ hostId }] }),
+      return sendUpdate(client, eventId, removeHost.name, (updateId) =>
+        handle.executeUpdate(removeHost, { args: [{ hostId }], updateId }),
       );
     },
     async importHosts(eventId) {
@@ -144,7 +151,8 @@ export function createIntegrationGateway(
       return sendUpdate(
         client,
         eventId,
-        () => handle.executeUpdate(importHosts),
+        importHosts.name,
+        (updateId) => handle.executeUpdate(importHosts, { updateId }),
         SCAN_RPC_DEADLINE_MS,
       );
     },
@@ -153,7 +161,8 @@ export function createIntegrationGateway(
       return sendUpdate(
         client,
         eventId,
-        () => handle.executeUpdate(syncHosts),
+        syncHosts.name,
+        (updateId) => handle.executeUpdate(syncHosts, { updateId }),
         SCAN_RPC_DEADLINE_MS,
       );
     },
@@ -163,7 +172,9 @@ export function createIntegrationGateway(
       return sendUpdate(
         client,
         eventId,
-        () => handle.executeUpdate(saveZoomSession, { args: [{ ...request, answerByMs }] }),
+        saveZoomSession.name,
+        (updateId) =>
+          handle.executeUpdate(saveZoomSession, { args: [{ ...request, answerByMs }], updateId }),
         SESSION_RPC_DEADLINE_MS,
       );
     },
@@ -173,7 +184,9 @@ export function createIntegrationGateway(
       return sendUpdate(
         client,
         eventId,
-        () => handle.executeUpdate(saveZoomSessions, { args: [{ sessions, answerByMs }] }),
+        saveZoomSessions.name,
+        (updateId) =>
+          handle.executeUpdate(saveZoomSessions, { args: [{ sessions, answerByMs }], updateId }),
         SESSION_RPC_DEADLINE_MS,
       );
     },
@@ -200,15 +213,18 @@ const updateSlots = new UpdateSlots(8);
 async function sendUpdate<T>(
   client: Client,
   eventId: string,
-  call: () => Promise<T>,
+  updateName: string,
+  call: (updateId: string | undefined) => Promise<T>,
   budgetMs = UPDATE_RPC_DEADLINE_MS,
 ): Promise<T> {
   const deadline = Date.now() + budgetMs;
+  // Under an Idempotency-Key every send and retry carries one id: a run Update answers again.
+  const updateId = idempotentUpdateId(updateName);
   const answer = await updateSlots.run(eventId, deadline, () =>
     withTemporal(async () => {
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return { value: await client.withDeadline(deadline, call) };
+          return { value: await client.withDeadline(deadline, () => call(updateId)) };
         } catch (error) {
           if (!mayResend(error) || attempt >= 20 || Date.now() > deadline) throw error;
           await delay(50 * Math.min(attempt, 5) + Math.random() * 100);

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'token_expired',
   'workflow_unavailable',
   'payload_too_large',
+  'idempotency_key_reused',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -22,6 +22,7 @@ interface AuditRow {
   event_id: string | null;
   status: number;
   request_id: string;
+  target_key_id: string | null;
 }
 
 /** `grk_<id>_<secret>`: the id finds the key, the secret proves it. */
@@ -102,8 +103,9 @@ function toKey(row: KeyRow): ApiKey {
 function insertAudit(db: Database.Database, entry: Omit<AuditEntry, 'seq'>): void {
   prepared(
     db,
-    `INSERT INTO audit_log (at_ms, key_id, method, route, event_id, status, request_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO audit_log
+       (at_ms, key_id, method, route, event_id, status, request_id, target_key_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     entry.atMs,
     entry.keyId,
@@ -112,6 +114,7 @@ function insertAudit(db: Database.Database, entry: Omit<AuditEntry, 'seq'>): voi
     entry.eventId,
     entry.status,
     entry.requestId,
+    entry.targetKeyId,
   );
 }
 
@@ -138,5 +141,6 @@ function selectAudit(
     eventId: row.event_id,
     status: row.status,
     requestId: row.request_id,
+    targetKeyId: row.target_key_id,
   }));
 }

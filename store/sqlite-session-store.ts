@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { SecretBox } from '../common/crypto.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   LocalSaveResult,
@@ -38,21 +39,31 @@ interface SessionRow {
 type Db = Database.Database;
 
 /** Sessions and the Zoom meetings behind them, over the SQLite store's open database. */
-export function createSqliteSessionStore(db: Db, now: () => number): SessionStore {
+export function createSqliteSessionStore(db: Db, box: SecretBox, now: () => number): SessionStore {
   // IMMEDIATE: each of these reads then writes; taking the write lock first makes a concurrent
   // writer wait (busy timeout) instead of failing the upgrade from reader to writer.
   const run = <T>(work: () => T) => Promise.resolve(db.transaction(work).immediate());
+  const opened = openJoinLinks(box);
   return {
-    readSession: (eventId, sessionId) => Promise.resolve(selectSession(db, eventId, sessionId)),
-    listSessions: (eventId, limit, cursor) =>
-      Promise.resolve(pageSessions(db, eventId, limit, cursor)),
-    saveSessionLocally: (save) => run(() => saveLocally(db, save, now())),
+    readSession: (eventId, sessionId) => {
+      const session = selectSession(db, eventId, sessionId);
+      return Promise.resolve(session && opened(session));
+    },
+    listSessions: (eventId, limit, cursor) => {
+      const page = pageSessions(db, eventId, limit, cursor);
+      return Promise.resolve({ ...page, items: page.items.map(opened) });
+    },
+    saveSessionLocally: (save) =>
+      run(() => withOpenedSession(saveLocally(db, save, now()), opened)),
     deleteSession: (eventId, sessionId) => run(() => removeSession(db, eventId, sessionId, now())),
     beginMeetingWrite: (eventId, sessionId, kind, hostId) =>
       run(() => beginWrite(db, { eventId, sessionId, kind, hostId }, now())),
-    recordMeetingCreated: (eventId, sessionId, meeting) =>
-      run(() => recordCreated(db, eventId, sessionId, meeting, now())),
-    commitZoomSession: (commit) => run(() => commitZoom(db, commit, now())),
+    recordMeetingCreated: (eventId, sessionId, meeting) => {
+      const sealed = { ...meeting, joinUrl: sealJoinLink(box, meeting.joinUrl) };
+      return run(() => recordCreated(db, eventId, sessionId, sealed, now()));
+    },
+    commitZoomSession: (commit) =>
+      run(() => withOpenedSession(commitZoom(db, commit, now()), opened)),
     readMeetingWrite: (eventId, sessionId) => {
       const write = selectWrite(db, eventId, sessionId);
       if (!write) return Promise.resolve(null);
@@ -75,6 +86,47 @@ export function createSqliteSessionStore(db: Db, now: () => number): SessionStor
     reserveHostDailyWrite: (accountId, hostId, utcDay, limit) =>
       run(() => reserveDailyWrite(db, { accountId, hostId, utcDay }, limit)),
   };
+}
+
+/**
+ * Join links carry the meeting's passcode (`pwd=`), so they are sealed at rest like every
+ * secret: sealed before they are written, opened only on the way out of the store.
+ */
+function sealJoinLink(box: SecretBox, joinUrl: string): string {
+  return joinUrl === '' ? '' : box.seal(joinUrl);
+}
+
+function openJoinLinks(box: SecretBox) {
+  return (session: Session): Session => {
+    if (!session.zoom || session.zoom.joinUrl === '') return session;
+    return { ...session, zoom: { ...session.zoom, joinUrl: box.open(session.zoom.joinUrl) } };
+  };
+}
+
+function withOpenedSession<T extends { kind: string }>(
+  result: T,
+  opened: (session: Session) => Session,
+): T {
+  return 'session' in result ? { ...result, session: opened(result.session as Session) } : result;
+}
+
+/** Seals join links an older version of the store kept in the clear; run once at open. */
+export function sealClearJoinLinks(db: Db, box: SecretBox): void {
+  const tables = [
+    ['sessions', 'zoom_join_url'],
+    ['zoom_meeting_writes', 'join_url'],
+  ] as const;
+  db.transaction(() => {
+    for (const [table, column] of tables) {
+      const rows = db
+        .prepare<[], { id: number; url: string }>(
+          `SELECT rowid AS id, ${column} AS url FROM ${table} WHERE ${column} LIKE 'http%'`,
+        )
+        .all();
+      const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
+      for (const row of rows) update.run(box.seal(row.url), row.id);
+    }
+  }).immediate();
 }
 
 function toSession(row: SessionRow): Session {

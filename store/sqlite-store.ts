@@ -3,9 +3,10 @@ import Database from 'better-sqlite3';
 import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
 import { createSqliteAccessStore } from './sqlite-access-store.js';
+import { createSqliteIdempotencyStore } from './sqlite-idempotency-store.js';
 import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
-import { createSqliteSessionStore } from './sqlite-session-store.js';
+import { createSqliteSessionStore, sealClearJoinLinks } from './sqlite-session-store.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -49,13 +50,15 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
   db.pragma('foreign_keys = ON');
   migrateSqlite(db);
   const box = options.secretBox;
+  sealClearJoinLinks(db, box);
   const now = options.now ?? Date.now;
 
   return {
     ...createSqliteHostStore(db, now),
     ...createSqliteScanStore(db, now),
-    ...createSqliteSessionStore(db, now),
+    ...createSqliteSessionStore(db, box, now),
     ...createSqliteAccessStore(db, now),
+    ...createSqliteIdempotencyStore(db, box, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },
@@ -212,35 +215,33 @@ function selectConnection(db: Database.Database, eventId: string): ConnectionSum
   };
 }
 
+/** Every sealed column: table, the column identifying a row, and the sealed column. */
+const SEALED_COLUMNS = [
+  ['zoom_credentials', 'id', 'client_secret_sealed'],
+  ['zoom_connections', 'event_id', 'access_token_sealed'],
+  ['idempotency_keys', 'rowid', 'answer_sealed'],
+  ['sessions', 'rowid', 'zoom_join_url'],
+  ['zoom_meeting_writes', 'rowid', 'join_url'],
+] as const;
+
 /** One transaction: a crash half-way leaves every value readable by the ring as it was. */
 function resealAll(db: Database.Database, box: SecretBox): number {
-  const older = (sealed: string) => box.sealedWithOlderKey?.(sealed) ?? false;
+  const older = (sealed: string | null) => (sealed ? box.sealedWithOlderKey?.(sealed) : false);
   return db
     .transaction(() => {
       let resealed = 0;
-      const credentials = db
-        .prepare<[], { id: string; sealed: string }>(
-          'SELECT id, client_secret_sealed AS sealed FROM zoom_credentials',
-        )
-        .all();
-      for (const row of credentials.filter((each) => older(each.sealed))) {
-        db.prepare('UPDATE zoom_credentials SET client_secret_sealed = ? WHERE id = ?').run(
-          box.seal(box.open(row.sealed)),
-          row.id,
-        );
-        resealed += 1;
-      }
-      const tokens = db
-        .prepare<[], { id: string; sealed: string }>(
-          'SELECT event_id AS id, access_token_sealed AS sealed FROM zoom_connections',
-        )
-        .all();
-      for (const row of tokens.filter((each) => older(each.sealed))) {
-        db.prepare('UPDATE zoom_connections SET access_token_sealed = ? WHERE event_id = ?').run(
-          box.seal(box.open(row.sealed)),
-          row.id,
-        );
-        resealed += 1;
+      for (const [table, idColumn, sealedColumn] of SEALED_COLUMNS) {
+        const rows = db
+          .prepare<[], { id: string | number; sealed: string | null }>(
+            `SELECT ${idColumn} AS id, ${sealedColumn} AS sealed FROM ${table}`,
+          )
+          .all();
+        const update = db.prepare(`UPDATE ${table} SET ${sealedColumn} = ? WHERE ${idColumn} = ?`);
+        for (const row of rows) {
+          if (!row.sealed || !older(row.sealed)) continue;
+          update.run(box.seal(box.open(row.sealed)), row.id);
+          resealed += 1;
+        }
       }
       return resealed;
     })

@@ -343,6 +343,8 @@ export interface AuditEntry {
   eventId: string | null;
   status: number;
   requestId: string;
+  /** The key a change to keys was aimed at (minted or revoked); null for other changes. */
+  targetKeyId: string | null;
 }
 
 /** API keys, kept hashed, and the audit trail of changes made with them. */
@@ -363,8 +365,40 @@ export interface AccessStore {
   listAudit(query: { afterSeq: number; limit: number; eventId?: string }): Promise<AuditEntry[]>;
 }
 
+/** Where an Idempotency-Key applies: one API key's key, on one route of one event. */
+export interface IdempotencyScope {
+  apiKeyId: string;
+  /** Method and route pattern, e.g. `POST /events/:eventId/zoom/hosts`. */
+  route: string;
+  /** The event the route names; empty for routes that name none. */
+  eventId: string;
+  idempotencyKey: string;
+}
+
+export interface RecordedAnswer {
+  status: number;
+  body: string;
+}
+
+/** What a request carrying an Idempotency-Key finds. */
+export type IdempotencyClaim =
+  /** Nobody sent this key (in the last 24 hours): this request makes the change. */
+  | { state: 'new' }
+  /** An earlier request with it got no answer recorded (still running, or its process died). */
+  | { state: 'unanswered' }
+  | { state: 'answered'; answer: RecordedAnswer }
+  /** The key was sent with another request (another body or path): refused. */
+  | { state: 'other_request' };
+
+/** Answers kept for 24 hours so that retries of a change apply it once. */
+export interface IdempotencyStore {
+  claimIdempotencyKey(scope: IdempotencyScope, fingerprint: string): Promise<IdempotencyClaim>;
+  recordIdempotentAnswer(scope: IdempotencyScope, answer: RecordedAnswer): Promise<void>;
+}
+
 export type GreenroomStore = IntegrationStore &
   HostStore &
   ZoomScanStore &
   SessionStore &
-  AccessStore;
+  AccessStore &
+  IdempotencyStore;

@@ -52,6 +52,7 @@ const auditAnswer = z.object({
       eventId: z.string().nullable(),
       status: z.number().int(),
       requestId: z.string(),
+      targetKeyId: z.string().nullable(),
     }),
   ),
   /** Pass as `after` to read on; the last sequence number seen. */
@@ -88,6 +89,7 @@ export function accessRoutes(deps: { store: AccessStore }): FastifyPluginAsyncZo
           kind: 'organiser',
           ...request.body,
         });
+        request.auditTargetKeyId = key.id;
         void reply.header('cache-control', 'no-store');
         return reply.status(201).send({ ...renderKey(key), key: token });
       },
@@ -112,6 +114,7 @@ export function accessRoutes(deps: { store: AccessStore }): FastifyPluginAsyncZo
         response: { 204: z.null(), ...errors },
       },
       handler: async (request, reply) => {
+        request.auditTargetKeyId = request.params.keyId;
         if (!(await deps.store.revokeApiKey(request.params.keyId))) {
           throw new ApiError('not_found', 'No such key, or revoked already.');
         }

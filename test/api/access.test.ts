@@ -170,5 +170,17 @@ describe('access control', () => {
       expect(all.json<{ items: unknown[] }>().items).toHaveLength(2);
       expect(all.body).not.toContain(secretOf(organiser));
     });
+
+    it('names the key that a mint or a revocation was aimed at', async () => {
+      const organiser = await mintOrganiserKey(['evt-1']);
+      const keyId = organiser.split('_')[1];
+      await app.inject({ method: 'DELETE', url: `/keys/${keyId}`, headers: as(operator) });
+      const all = await app.inject({ url: '/audit', headers: as(operator) });
+      const entries = all.json<{ items: { method: string; targetKeyId: string | null }[] }>();
+      expect(entries.items.map(({ method, targetKeyId }) => [method, targetKeyId])).toEqual([
+        ['POST', keyId],
+        ['DELETE', keyId],
+      ]);
+    });
   });
 });

@@ -35,13 +35,7 @@ const call = (method: string, path: string, body?: unknown) => stack.api<Body>(m
 
 /** An event connected to a fresh Zoom account; hosts are added for each user given. */
 async function connectedEvent(eventId: string, hostNames: string[]) {
-  const app = await stack.zoom.createConnectableApp();
-  const saved = await call('PUT', `/events/${eventId}/zoom/credentials`, {
-    accountId: app.accountId,
-    clientId: app.clientId,
-    clientSecret: app.clientSecret,
-  });
-  expect(saved.status).toBe(200);
+  const app = await stack.connect(eventId);
   const hosts: string[] = [];
   for (const name of hostNames) {
     const email = `${name}@${eventId}.example.com`;

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
@@ -190,5 +194,34 @@ describe('sqlite session store', () => {
       expect(await reserve('host-b', '2027-03-01')).toBe(true);
       expect(await reserve('host-a', '2027-03-02')).toBe(true);
     });
+  });
+});
+
+describe('join links at rest', () => {
+  it('are sealed in the file, read in the clear, and an older store’s are sealed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'greenroom-join-links-'));
+    const filename = join(dir, 'store.db');
+    const box = createSecretBox(generateKey());
+    const first = createSqliteStore({ filename, secretBox: box });
+    await licensedHost(first, EVENT, 'host-a');
+    const { sessionId, result } = await sessionStreamingThrough(first, EVENT, 'host-a');
+    await first.close();
+    const meetingId = result.kind === 'committed' ? result.session.zoom?.meetingId : '';
+    const link = `https://zoom.example/j/${meetingId}`;
+    expect(readFileSync(filename).toString('latin1')).not.toContain(link);
+
+    // As a store before sealing would have left it: the link in the clear.
+    const raw = new Database(filename);
+    raw.prepare('UPDATE sessions SET zoom_join_url = ? WHERE id = ?').run(link, sessionId);
+    raw.close();
+    const reopened = createSqliteStore({ filename, secretBox: box });
+    const session = await reopened.readSession(EVENT, sessionId);
+    await reopened.close();
+    const stored = readFileSync(filename).toString('latin1');
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(result).toMatchObject({ kind: 'committed', session: { zoom: { joinUrl: link } } });
+    expect(session?.zoom?.joinUrl).toBe(link);
+    expect(stored).not.toContain(link);
   });
 });

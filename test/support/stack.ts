@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
 import { temporalExecutable } from './temporal-binaries.js';
-import { ZoomControl } from './zoom-control.js';
+import { ZoomControl, type ZoomApp } from './zoom-control.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -34,6 +34,8 @@ export interface Stack {
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
   zoom: ZoomControl;
+  /** Connects an event to a fresh Zoom app that mints; throws unless the save answered 200. */
+  connect(eventId: string): Promise<ZoomApp>;
   temporalAddress: string;
   uiUrl: string | null;
   client: Client;
@@ -74,12 +76,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
 
+  const api: Stack['api'] = (method, path, body) =>
+    callApi(`http://127.0.0.1:${ports.api}`, `Bearer ${operatorKey}`, method, path, body);
+  const zoom = new ZoomControl(`http://127.0.0.1:${ports.emulator}`);
+
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
     apiHeaders: { authorization: `Bearer ${operatorKey}` },
-    api: (method, path, body) =>
-      callApi(`http://127.0.0.1:${ports.api}`, `Bearer ${operatorKey}`, method, path, body),
-    zoom: new ZoomControl(`http://127.0.0.1:${ports.emulator}`),
+    api,
+    zoom,
+    connect: (eventId) => connectEvent(api, zoom, eventId),
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,
     client: new Client({ connection }),
@@ -248,6 +254,17 @@ function freePort(): Promise<number> {
       );
     });
   });
+}
+
+async function connectEvent(api: Stack['api'], zoom: ZoomControl, eventId: string) {
+  const app = await zoom.createConnectableApp();
+  const saved = await api('PUT', `/events/${eventId}/zoom/credentials`, {
+    accountId: app.accountId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+  });
+  if (saved.status !== 200) throw new Error(`connecting ${eventId} answered ${saved.status}`);
+  return app;
 }
 
 async function callApi<T>(
