@@ -19,6 +19,7 @@ import type { IntegrationGateway } from './integration-gateway.js';
 import { installAccessControl } from './access.js';
 import { installIdempotency } from './idempotency.js';
 import { accessRoutes } from './routes/access.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(zoomHostRoutes({ store: deps.store, gateway: deps.gateway }));
   await app.register(sessionRoutes(deps));
   await app.register(accessRoutes({ store: deps.store }));
+  await app.register(notificationRoutes({ store: deps.store }));
 
   return app;
 }

@@ -158,3 +158,11 @@ export const syncAnswer = z.object({
     }),
   ),
 });
+
+/** `?after=<cursor>&limit=` of the feeds read oldest first (audit trail, notifications). */
+export const cursorQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { appendNotification } from './sqlite-notification-store.js';
 import { prepared } from './sqlite-statements.js';
 import { emailKey, matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
 import type {
@@ -185,11 +186,13 @@ function applySync(db: Database.Database, eventId: string, batchId: string, nowM
         : { ...user, email: host.email, first_name: host.firstName, last_name: host.lastName };
       if (refreshHost(db, host, seen, state, nowMs)) report.updated += 1;
       if (state !== 'licensed' && host.zoomState !== state) {
-        report.changed.push({
+        const change = {
           hostId: host.hostId,
           zoomState: state,
           sessions: sessionsOf(db, eventId, host.hostId),
-        });
+        };
+        report.changed.push(change);
+        appendNotification(db, 'host.zoom_state_changed', eventId, nowMs, change);
       }
     }
     clear(db, batchId);

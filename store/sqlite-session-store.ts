@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SecretBox } from '../common/crypto.js';
+import { appendNotification } from './sqlite-notification-store.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   LocalSaveResult,
@@ -80,7 +81,7 @@ export function createSqliteSessionStore(db: Db, box: SecretBox, now: () => numb
     knownMeetingIds: (eventId, sessionId) => Promise.resolve(knownMeetings(db, eventId, sessionId)),
     listMeetingDeletions: (eventId, limit) => Promise.resolve(pendingDeletions(db, eventId, limit)),
     finishMeetingDeletion: (eventId, kind, meetingId) =>
-      Promise.resolve(finishDeletion(db, eventId, kind, meetingId)),
+      run(() => finishDeletion(db, eventId, kind, meetingId, now())),
     countMeetingDeletionAttempt: (eventId, kind, meetingId) =>
       Promise.resolve(countDeletionAttempt(db, eventId, kind, meetingId)),
     reserveHostDailyWrite: (accountId, hostId, utcDay, limit) =>
@@ -387,6 +388,7 @@ function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommi
 
   const joinUrl = created ? (write?.join_url ?? '') : (row?.zoom_join_url ?? '');
   const replacedMeeting = row ? replaceMeeting(db, row, commit, nowMs) : false;
+  noteMeetingChange(db, row, commit, nowMs);
   const save = { ...commit, stream: streamOf(commit) };
   if (row) updatePlan(db, save, nowMs);
   else insertSession(db, save, nowMs);
@@ -406,6 +408,32 @@ function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommi
 
 function streamOf(commit: ZoomSessionCommit): StreamSetting {
   return { source: 'zoom', kind: commit.kind, hostId: commit.hostId };
+}
+
+/** A meeting new to the session is news; so is one under another host. An update is not. */
+function noteMeetingChange(
+  db: Db,
+  row: SessionRow | undefined,
+  commit: ZoomSessionCommit,
+  nowMs: number,
+) {
+  const previous = row?.zoom_meeting_id ?? null;
+  if (previous === commit.meetingId) return;
+  const meeting = {
+    sessionId: commit.sessionId,
+    kind: commit.kind,
+    meetingId: commit.meetingId,
+    hostId: commit.hostId,
+  };
+  if (previous === null) {
+    appendNotification(db, 'session.zoom_meeting_created', commit.eventId, nowMs, meeting);
+    return;
+  }
+  appendNotification(db, 'session.zoom_meeting_moved', commit.eventId, nowMs, {
+    ...meeting,
+    previousHostId: row?.zoom_host_id ?? null,
+    previousMeetingId: previous,
+  });
 }
 
 function replaceMeeting(db: Db, row: SessionRow, commit: ZoomSessionCommit, nowMs: number) {
@@ -457,7 +485,25 @@ function pendingDeletions(db: Db, eventId: string, limit: number): PendingMeetin
     }));
 }
 
-function finishDeletion(db: Db, eventId: string, kind: ZoomSessionKind, meetingId: string) {
+function finishDeletion(
+  db: Db,
+  eventId: string,
+  kind: ZoomSessionKind,
+  meetingId: string,
+  nowMs: number,
+) {
+  const queued = prepared<[string, string, string], { session_id: string }>(
+    db,
+    `SELECT session_id FROM zoom_meeting_deletions
+      WHERE event_id = ? AND kind = ? AND meeting_id = ?`,
+  ).get(eventId, kind, meetingId);
+  if (queued) {
+    appendNotification(db, 'session.zoom_meeting_deleted', eventId, nowMs, {
+      sessionId: queued.session_id,
+      kind,
+      meetingId,
+    });
+  }
   prepared(
     db,
     'DELETE FROM zoom_meeting_deletions WHERE event_id = ? AND kind = ? AND meeting_id = ?',

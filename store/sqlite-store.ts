@@ -4,6 +4,7 @@ import { fingerprint, maskSecret, type SecretBox } from '../common/crypto.js';
 import { migrateSqlite } from './migrate-sqlite.js';
 import { createSqliteAccessStore } from './sqlite-access-store.js';
 import { createSqliteIdempotencyStore } from './sqlite-idempotency-store.js';
+import { appendNotification, createSqliteNotificationStore } from './sqlite-notification-store.js';
 import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
 import { createSqliteSessionStore, sealClearJoinLinks } from './sqlite-session-store.js';
@@ -59,6 +60,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
     ...createSqliteSessionStore(db, box, now),
     ...createSqliteAccessStore(db, now),
     ...createSqliteIdempotencyStore(db, box, now),
+    ...createSqliteNotificationStore(db),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },
@@ -66,7 +68,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
       return Promise.resolve(selectCredentials(db, box, credentialsId));
     },
     async commitToken(token) {
-      return Promise.resolve(upsertConnection(db, box, token));
+      return Promise.resolve(upsertConnection(db, box, token, now()));
     },
     async discardCredentials(credentialsId) {
       deleteUnusedCredentials(db, credentialsId);
@@ -82,7 +84,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
       return Promise.resolve(resealAll(db, box));
     },
     async eraseEvent(eventId) {
-      eraseEventRows(db, eventId);
+      eraseEventRows(db, eventId, now());
       return Promise.resolve();
     },
     async close() {
@@ -132,6 +134,7 @@ function upsertConnection(
   db: Database.Database,
   box: SecretBox,
   token: TokenInput,
+  nowMs: number,
 ): { fingerprint: string } {
   const tokenFingerprint = fingerprint(token.accessToken);
   db.transaction(() => {
@@ -163,9 +166,23 @@ function upsertConnection(
     if (previous && previous.credentials_id !== token.credentialsId) {
       deleteUnusedCredentials(db, previous.credentials_id);
     }
+    if (previous?.credentials_id !== token.credentialsId) noteCredentialsSaved(db, token, nowMs);
   })();
 
   return { fingerprint: tokenFingerprint };
+}
+
+/** The first token minted with new credentials is what proves them: they are saved now. */
+function noteCredentialsSaved(db: Database.Database, token: TokenInput, nowMs: number): void {
+  const saved = db
+    .prepare<[string], { account_id: string; client_id: string }>(
+      'SELECT account_id, client_id FROM zoom_credentials WHERE id = ?',
+    )
+    .get(token.credentialsId);
+  appendNotification(db, 'integration.credentials_saved', token.eventId, nowMs, {
+    accountId: saved?.account_id ?? null,
+    clientId: saved?.client_id ?? null,
+  });
 }
 
 function deleteUnusedCredentials(db: Database.Database, credentialsId: string): void {
@@ -248,8 +265,14 @@ function resealAll(db: Database.Database, box: SecretBox): number {
     .immediate();
 }
 
-function eraseEventRows(db: Database.Database, eventId: string): void {
+function eraseEventRows(db: Database.Database, eventId: string, nowMs: number): void {
   db.transaction(() => {
+    const connected = db
+      .prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM zoom_credentials WHERE event_id = ?',
+      )
+      .get(eventId);
+    if (connected?.n) appendNotification(db, 'integration.disconnected', eventId, nowMs, {});
     db.prepare('DELETE FROM zoom_connections WHERE event_id = ?').run(eventId);
     db.prepare('DELETE FROM zoom_credentials WHERE event_id = ?').run(eventId);
   })();

@@ -396,9 +396,47 @@ export interface IdempotencyStore {
   recordIdempotentAnswer(scope: IdempotencyScope, answer: RecordedAnswer): Promise<void>;
 }
 
+export const NOTIFICATION_TYPES = [
+  'integration.status_changed',
+  'integration.credentials_saved',
+  'integration.disconnected',
+  'host.zoom_state_changed',
+  'session.zoom_meeting_created',
+  'session.zoom_meeting_moved',
+  'session.zoom_meeting_deleted',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** A change the platform is told about; the payload never holds a secret. */
+export interface Notification {
+  /** Feed order and cursor. */
+  seq: number;
+  /** Public id, stable across deliveries: a webhook's `webhook-id`. */
+  id: string;
+  type: NotificationType;
+  eventId: string;
+  atMs: number;
+  payload: Record<string, unknown>;
+}
+
+export type NewNotification = Omit<Notification, 'seq'>;
+
+/** The append-only feed of changes. */
+export interface NotificationStore {
+  /** Notifications after a cursor, oldest first; one event's or all. */
+  listNotifications(query: {
+    afterSeq: number;
+    limit: number;
+    eventId?: string;
+  }): Promise<Notification[]>;
+  /** Appends notices the integration workflow decided on; an id seen before is ignored. */
+  recordNotifications(notifications: NewNotification[]): Promise<void>;
+}
+
 export type GreenroomStore = IntegrationStore &
   HostStore &
   ZoomScanStore &
   SessionStore &
   AccessStore &
-  IdempotencyStore;
+  IdempotencyStore &
+  NotificationStore;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AccessStore, ApiKey, AuditEntry } from '../../store/types.js';
 import { ApiError } from '../errors.js';
-import { errorAnswer, eventParams } from '../schemas.js';
+import { cursorQuery, errorAnswer, eventParams } from '../schemas.js';
 
 const eventId = eventParams.shape.eventId;
 
@@ -33,13 +33,6 @@ const keyAnswer = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
-
-const auditQuery = z
-  .object({
-    after: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .strict();
 
 const auditAnswer = z.object({
   items: z.array(
@@ -126,7 +119,7 @@ export function accessRoutes(deps: { store: AccessStore }): FastifyPluginAsyncZo
       schema: {
         summary: 'Read the audit trail of every change, oldest first (operator key)',
         tags: ['access'],
-        querystring: auditQuery,
+        querystring: cursorQuery,
         response: { 200: auditAnswer, ...errors },
       },
       handler: async (request) => {
@@ -140,7 +133,7 @@ export function accessRoutes(deps: { store: AccessStore }): FastifyPluginAsyncZo
         summary: 'Read the audit trail of one event, oldest first',
         tags: ['access'],
         params: eventParams,
-        querystring: auditQuery,
+        querystring: cursorQuery,
         response: { 200: auditAnswer, ...errors },
       },
       handler: async (request) => {

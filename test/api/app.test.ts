@@ -24,6 +24,8 @@ const DOCUMENTED_ROUTES = [
   'delete /keys/{keyId}',
   'get /audit',
   'get /events/{eventId}/audit',
+  'get /notifications',
+  'get /events/{eventId}/notifications',
   'get /events/{eventId}/sessions',
   'get /events/{eventId}/sessions/{sessionId}',
   'put /events/{eventId}/sessions/{sessionId}',

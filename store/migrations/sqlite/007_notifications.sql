@@ -1,0 +1,12 @@
+-- Every change the platform is told about, appended in the same transaction as the change it
+-- describes, so no change is ever without its notification. `seq` orders them and serves as the
+-- feed's cursor; `id` is the public id (and a webhook's `webhook-id`). The payload holds no secret.
+CREATE TABLE notifications (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX notifications_event ON notifications (event_id, seq);
