@@ -28,6 +28,7 @@ import {
   syncHostsThroughChild,
 } from './zoom-integration/host-actions.js';
 import { KeyedLock } from './zoom-integration/keyed-lock.js';
+import { flushStatusNotices, noticesWritten } from './zoom-integration/status-notices.js';
 import {
   cleanUpReleasedMeetings,
   saveSessionThroughChild,
@@ -42,6 +43,8 @@ const DEFAULT_UPDATES_BEFORE_CONTINUE_AS_NEW = 1000;
 
 /** Marks the runs that delete released meetings; histories from before replay without it. */
 const MEETING_CLEANUP_PATCH = 'meeting-cleanup';
+/** Marks the runs that write status changes to the notifications feed. */
+const STATUS_NOTICES_PATCH = 'status-notices';
 
 export * from './zoom-integration/definitions.js';
 
@@ -58,6 +61,10 @@ export async function zoomIntegrationWorkflow(
   );
   const sessionLocks = new KeyedLock();
   installHandlers(engine, sessionLocks);
+  if (wf.patched(STATUS_NOTICES_PATCH)) {
+    engine.publisher.notices = true;
+    void flushStatusNotices(engine.state);
+  }
   engine.publisher.publish(engine.state);
   if (wf.patched(MEETING_CLEANUP_PATCH)) {
     engine.state.cleanupPending ??= false;
@@ -80,6 +87,7 @@ export async function zoomIntegrationWorkflow(
     }
   }
   await wf.condition(wf.allHandlersFinished);
+  if (engine.publisher.notices) await noticesWritten(engine.state);
 
   return engine.view();
 }

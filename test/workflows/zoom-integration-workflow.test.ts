@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../common/durations.js';
 import { REFUSAL_CAUSE_ATTRIBUTE, STATUS_ATTRIBUTE } from '../../common/search-attributes.js';
 import { ORGANISER_CHECKS } from '../../common/status.js';
+import type { GreenroomStore } from '../../store/types.js';
 import { integrationWorkflowId } from '../../common/task-queues.js';
 import {
   disableIntegration,
@@ -75,6 +76,60 @@ describe('zoomIntegrationWorkflow', () => {
       expect((await handle.describe()).typedSearchAttributes.get(REFUSAL_CAUSE_ATTRIBUTE)).toBe(
         undefined,
       );
+    });
+  });
+
+  describe('when the status changes', () => {
+    /** The event's feed once the integration has written what it decided (it does so apart). */
+    async function feedOf(store: GreenroomStore, eventId: string, expected: number) {
+      let items = await store.listNotifications({ afterSeq: 0, limit: 100, eventId });
+      for (let tries = 0; tries < 50 && items.length < expected; tries += 1) {
+        await new Promise((done) => setTimeout(done, 100));
+        items = await store.listNotifications({ afterSeq: 0, limit: 100, eventId });
+      }
+      return items.map(({ type, payload }) => ({ type, ...payload }));
+    }
+
+    it('tells the platform of a pause with its cause and of the recovery, each once', async () => {
+      const { env, zoom, store, app, eventId } = await connectNewEvent();
+      const newSecret = await zoom.regenerateSecret(app.clientId);
+      await env.sleep(HOUR_MS);
+      await saveNewCredentials(env.client, store, eventId, { ...app, clientSecret: newSecret });
+
+      expect(await feedOf(store, eventId, 5)).toMatchObject([
+        { type: 'integration.credentials_saved', clientId: app.clientId },
+        { type: 'integration.status_changed', status: 'active', previousStatus: null },
+        {
+          type: 'integration.status_changed',
+          status: 'needs_organiser',
+          previousStatus: 'active',
+          cause: 'invalid_client',
+        },
+        { type: 'integration.credentials_saved', clientId: app.clientId },
+        { type: 'integration.status_changed', status: 'active', previousStatus: 'needs_organiser' },
+      ]);
+    });
+
+    it('tells of degraded, whether the token expired, and of the recovery', async () => {
+      const { env, zoom, store, app, eventId } = await connectNewEvent();
+      await zoom.injectFault({
+        kind: 'status',
+        status: 503,
+        count: 100_000,
+        clientId: app.clientId,
+      });
+      await env.sleep(3 * HOUR_MS);
+      await zoom.clearFaults();
+      await env.sleep(HOUR_MS);
+
+      const changes = (await feedOf(store, eventId, 4)).filter(
+        (each) => each.type === 'integration.status_changed',
+      );
+      expect(changes).toMatchObject([
+        { status: 'active', previousStatus: null },
+        { status: 'degraded', previousStatus: 'active', tokenExpired: false },
+        { status: 'active', previousStatus: 'degraded', tokenExpired: false },
+      ]);
     });
   });
 

@@ -52,6 +52,10 @@ export interface IntegrationState {
    * Absent in states carried by runs from before sessions existed.
    */
   cleanupPending?: boolean;
+  /** The status (and cause) last told to the platform; absent in runs from before notices. */
+  notifiedStatus?: { status: string; cause: string | null };
+  /** Status changes decided but not yet in the store's feed; carried across continue-as-new. */
+  pendingNotices?: StatusNotice[];
   /** Sessions whose failed save may have left a meeting on Zoom; the cleanup settles them. */
   openWrites?: string[];
 }
@@ -150,3 +154,18 @@ export const saveZoomSessions = defineUpdate<SessionBatchAnswer, [SaveZoomSessio
 
 /** Sessions released meetings in the store; delete them on Zoom as soon as a token allows. */
 export const requestMeetingCleanup = defineSignal('requestMeetingCleanup');
+
+/** A status change for the platform, with its id fixed when decided so a retry keeps it once. */
+export interface StatusNotice {
+  id: string;
+  type: 'integration.status_changed';
+  eventId: string;
+  atMs: number;
+  payload: {
+    status: string;
+    previousStatus: string | null;
+    cause: string | null;
+    tokenExpired: boolean;
+    message: string | null;
+  };
+}

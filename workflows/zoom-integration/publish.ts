@@ -7,6 +7,7 @@ import {
   TOKEN_EXPIRES_AT_ATTRIBUTE,
 } from '../../common/search-attributes.js';
 import type { IntegrationState } from './definitions.js';
+import { noteStatusChange } from './status-notices.js';
 
 interface Published {
   eventId: string;
@@ -22,6 +23,8 @@ interface Published {
  */
 export class StatusPublisher {
   private last: Published | null = null;
+  /** Set in runs that tell the platform of status changes (see the workflow's patch). */
+  notices = false;
 
   publish(state: IntegrationState, statusOverride?: string): void {
     const next: Published = {
@@ -34,6 +37,7 @@ export class StatusPublisher {
     if (updates.length > 0) upsertSearchAttributes(updates);
     this.last = next;
     setCurrentDetails(describe(state, next.status));
+    if (this.notices) noteStatusChange(state, next.status);
   }
 }
 
