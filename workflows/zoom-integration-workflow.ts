@@ -45,6 +45,17 @@ const MEETING_CLEANUP_PATCH = 'meeting-cleanup';
 
 export * from './zoom-integration/definitions.js';
 
+/** What the Temporal UI shows as an integration's details, fixed when the API starts it. */
+export const INTEGRATION_DETAILS = [
+  'Keeps the event’s Zoom access token valid: mints one, sleeps until shortly before it ' +
+    'expires, mints again. Pauses for the organiser when Zoom refuses the credentials, and ' +
+    'retries alone when Zoom is unwell. Runs the host and session children.',
+  'With no worker running, the search attributes answer: `GreenroomStatus`, ' +
+    '`GreenroomRefusalCause`, `GreenroomTokenExpiresAt`, `GreenroomEventId`. While a worker ' +
+    'runs, the current details tell the status, the cause, the hint for the organiser and ' +
+    'the next regeneration in words.',
+].join('\n\n');
+
 /**
  * Keeps one event's Zoom token valid forever: mint, sleep until a margin before expiry, mint
  * again; pause for the organiser on refusals and back off on Zoom trouble.
@@ -58,7 +69,7 @@ export async function zoomIntegrationWorkflow(
   );
   const sessionLocks = new KeyedLock();
   installHandlers(engine, sessionLocks);
-  engine.publisher.publish(engine.state);
+  engine.publishStatus();
   if (wf.patched(MEETING_CLEANUP_PATCH)) {
     engine.state.cleanupPending ??= false;
     void cleanUpReleasedMeetings(engine, sessionLocks);
