@@ -26,11 +26,13 @@ export class StatusPublisher {
 
   /** `nextWorkAtMs`: when the next regeneration, retry or re-check is due (null: none planned). */
   publish(state: IntegrationState, nextWorkAtMs: number | null, statusOverride?: string): void {
+    const status = statusOverride ?? state.status;
     const next: Published = {
       eventId: state.eventId,
-      status: statusOverride ?? state.status,
-      // Only a refusal has a cause worth filtering on: recovery, Zoom trouble and disabling clear it.
-      cause: state.status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
+      status,
+      // Only a pending refusal has a cause to filter on: recovery, Zoom trouble, disabling and
+      // disconnecting clear it (a disconnected run kept the refused state it ended in).
+      cause: status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
       expiresAtMs: state.token?.expiresAtMs ?? null,
     };
     const updates = changedAttributes(this.last, next);
