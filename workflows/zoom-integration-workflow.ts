@@ -228,7 +228,11 @@ function sleepSummary(engine: IntegrationEngine): string {
   }
 }
 
-/** Hands the state to a fresh run once every handler has answered, so no Update is lost. */
+/**
+ * Hands the state to a fresh run once every handler has answered, so no Update is lost.
+ * Limitation: the new run has no summary or details in the UI, as continue-as-new takes none in
+ * this SDK; its search attributes and current details are published as in any run.
+ */
 async function continueAsNewCarrying(
   engine: IntegrationEngine,
   input: ZoomIntegrationInput,

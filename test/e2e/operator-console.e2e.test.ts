@@ -28,6 +28,7 @@ const FILTERS = {
   expiredBefore: (nowIso: string) =>
     `ExecutionStatus = "Running" AND GreenroomTokenExpiresAt < "${nowIso}"`,
   disabled: 'ExecutionStatus = "Running" AND GreenroomStatus = "disabled"',
+  oneEvent: (eventId: string) => `GreenroomEventId = "${eventId}"`,
 };
 
 const TEN_MINUTES_MS = 10 * 60_000;
@@ -225,6 +226,10 @@ describe('the Temporal UI as the operator’s console', () => {
 
     it('lists the disabled integrations', async () => {
       expect(await listed(FILTERS.disabled)).toEqual(idsOf(EVENTS.disabled));
+    });
+
+    it('finds one event by its id', async () => {
+      expect(await listed(FILTERS.oneEvent(EVENTS.recovered))).toEqual(idsOf(EVENTS.recovered));
     });
 
     it('keeps a disconnected integration out of every running list', async () => {
