@@ -87,9 +87,13 @@ async function renderedMarkdown(): Promise<string> {
   return texts.join('\n');
 }
 
-function workflowPage(eventId: string): string {
-  const workflowId = encodeURIComponent(integrationWorkflowId(eventId));
-  return `${stack.uiUrl}/namespaces/default/workflows/${workflowId}`;
+/** The address of one tab of the workflow's page in its current run, opened directly. */
+async function workflowTab(eventId: string, tab: 'user-metadata' | 'search-attributes') {
+  const workflowId = integrationWorkflowId(eventId);
+  const { runId } = await stack.client.workflow.getHandle(workflowId).describe();
+  const path = `workflows/${encodeURIComponent(workflowId)}/${runId}/${tab}`;
+
+  return `${stack.uiUrl}/namespaces/default/${path}`;
 }
 
 describe('the Temporal UI of the dev server, in headless Chromium', () => {
@@ -105,8 +109,7 @@ describe('the Temporal UI of the dev server, in headless Chromium', () => {
   });
 
   it('shows the status, the cause and the hint for the organiser on the workflow', async () => {
-    await page.goto(workflowPage(PAUSED));
-    await page.getByText('User Metadata', { exact: true }).first().click();
+    await page.goto(await workflowTab(PAUSED, 'user-metadata'));
     // Current details come from the running worker, a moment after the page itself.
     const hint = `Hint for the organiser: ${organiserHint('app_disabled')}`;
     await expect.poll(renderedMarkdown, { timeout: 60_000 }).toContain(hint);
@@ -119,8 +122,7 @@ describe('the Temporal UI of the dev server, in headless Chromium', () => {
   });
 
   it('shows the search attributes an operator filters on', async () => {
-    await page.goto(workflowPage(PAUSED));
-    await page.getByText('Search Attributes', { exact: true }).first().click();
+    await page.goto(await workflowTab(PAUSED, 'search-attributes'));
     await page.getByText('"GreenroomRefusalCause": "app_disabled"').first().waitFor();
 
     expect(await page.locator('main').innerText()).toContain(
