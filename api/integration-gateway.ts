@@ -17,7 +17,7 @@ import {
 } from '../common/search-attributes.js';
 import type { IntegrationStatus, RefusalCause } from '../common/status.js';
 import { INTEGRATION_TASK_QUEUE, integrationWorkflowId } from '../common/task-queues.js';
-import { removeHostWorkflow } from '../workflows/remove-host-workflow.js';
+import { REMOVE_HOST_DETAILS, removeHostWorkflow } from '../workflows/remove-host-workflow.js';
 import { hostError, hostInUse } from '../workflows/hosts/host-errors.js';
 import {
   addHost,
@@ -39,6 +39,7 @@ import {
   disconnectIntegration,
   enableIntegration,
   getIntegrationStatus,
+  INTEGRATION_DETAILS,
   regenerateToken,
   saveCredentials,
   zoomIntegrationWorkflow,
@@ -269,6 +270,8 @@ async function removeWithoutIntegration(
       workflowId: `remove-host:${eventId}:${hostId}:${randomUUID()}`,
       taskQueue: INTEGRATION_TASK_QUEUE,
       args: [{ eventId, hostId }],
+      staticSummary: `Remove Zoom host ${hostId} from event ${eventId} (no integration running)`,
+      staticDetails: REMOVE_HOST_DETAILS,
     }),
   );
   if (removal.removed) return { ok: true };
@@ -288,6 +291,7 @@ function startOperation(eventId: string, settings: IntegrationSettings) {
     // A running integration takes the new credentials; a closed one (disconnected) starts afresh.
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `Zoom token lifecycle of event ${eventId}`,
+    staticDetails: INTEGRATION_DETAILS,
     typedSearchAttributes: [
       { key: EVENT_ID_ATTRIBUTE, value: eventId },
       { key: STATUS_ATTRIBUTE, value: 'connecting' },

@@ -51,3 +51,29 @@ const CAUSE_MESSAGES: Record<RefusalCause, string> = {
 export function describeRefusal(cause: RefusalCause): string {
   return CAUSE_MESSAGES[cause];
 }
+
+/**
+ * What the organiser most likely has to do about each cause, in one sentence; the ordered
+ * checks stay the full answer. Operators read it in the workflow's current details.
+ */
+const ORGANISER_HINTS: Record<RefusalCause, string> = {
+  invalid_client:
+    'Copy the Client ID and Client Secret again from the app in the Zoom App Marketplace ' +
+    '(the secret may have been regenerated) and save them here.',
+  account_not_found:
+    'Copy the Account ID from the app’s credentials page in the Zoom App Marketplace and save ' +
+    'the credentials again.',
+  app_type_not_enabled:
+    'Ask the Zoom account’s owner to allow Server-to-Server OAuth apps, then regenerate the token.',
+  unsupported_grant_type:
+    'Create a Server-to-Server OAuth app in the Zoom App Marketplace and save its credentials.',
+  app_disabled: 'Activate the app in the Zoom App Marketplace, then regenerate the token here.',
+  scopes_missing:
+    'Add the missing scopes to the app in the Zoom App Marketplace, then regenerate the token.',
+  credentials_missing: 'Save the Zoom credentials for this event again.',
+};
+
+/** The one-sentence hint for the organiser after a refusal with this cause. */
+export function organiserHint(cause: RefusalCause): string {
+  return ORGANISER_HINTS[cause];
+}

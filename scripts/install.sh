@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Greenroom needs and is missing: npm packages and the pinned Temporal binaries.
+# Installs what Greenroom needs and is missing: npm packages and the pinned Temporal binaries
+# (and, for the tests, Debian's Chromium).
 # Sourced by start.sh and test.sh; afterwards TEMPORAL_BIN and TEMPORAL_TEST_SERVER_BIN are set.
 set -euo pipefail
 
@@ -46,7 +47,25 @@ install_test_server() {
   fi
 }
 
+# The Temporal UI test drives Debian's Chromium through playwright-core, which never downloads a
+# browser; test.sh asks for it, npm start has no use for it.
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "/usr/bin/chromium is missing: as root, apt-get install -y chromium" >&2
+    return 1
+  fi
+  echo "installing chromium (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 install_npm_packages
 install_temporal_cli
 install_test_server
+if [ "${WANT_TEST_BROWSER:-0}" = 1 ]; then
+  install_chromium
+fi
 export TEMPORAL_BIN TEMPORAL_TEST_SERVER_BIN

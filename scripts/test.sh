@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
+WANT_TEST_BROWSER=1
 source scripts/install.sh
 
 echo "== prettier" && npx prettier --check .

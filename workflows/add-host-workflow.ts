@@ -38,6 +38,13 @@ const store = wf.proxyLocalActivities<HostActivities>({
   summary: 'Commit the host and its person in the store',
 });
 
+/** What the Temporal UI shows as this workflow's details, fixed when it starts. */
+export const ADD_HOST_DETAILS =
+  'Looks the user up by email in the event’s Zoom account, refuses pending, deactivated, ' +
+  'unlicensed or foreign users and hosts too small for the expected attendees, then commits ' +
+  'the host and its person in the store. Its parent, the event’s integration, answers the ' +
+  'organiser.';
+
 /** Adds a Zoom host to an event once Zoom confirms the user, its licence and its capacity. */
 export async function addHostWorkflow(input: AddHostInput): Promise<AddHostOutcome> {
   let check;

@@ -21,6 +21,11 @@ const store = wf.proxyActivities<HostScanActivities>({
   summary: 'Apply or drop the staged users',
 });
 
+/** What the Temporal UI shows as this workflow's details, fixed when it starts. */
+export const IMPORT_HOSTS_DETAILS =
+  'Reads every page of the Zoom account’s active users into the store, then adds the ' +
+  'licensed ones as hosts in one transaction. A scan Zoom breaks half-way writes nothing.';
+
 /** Restarting a scan whose page token expired more often than this means Zoom is too slow. */
 const MAX_RESTARTS = 3;
 

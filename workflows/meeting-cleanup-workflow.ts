@@ -14,6 +14,11 @@ const zoom = wf.proxyLocalActivities<SessionActivities>({
   summary: 'Delete meetings and webinars released by sessions on Zoom',
 });
 
+/** What the Temporal UI shows as this workflow's details, fixed when it starts. */
+export const MEETING_CLEANUP_DETAILS =
+  'Deletes on Zoom the meetings and webinars that sessions released (streaming turned off, ' +
+  'session deleted or moved to another host), until none is left or Zoom stops it.';
+
 /** A run stops after this many passes, so a huge backlog cannot grow one history for ever. */
 const PASSES_PER_RUN = 20;
 

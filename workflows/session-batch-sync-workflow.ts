@@ -1,6 +1,11 @@
 import type { SessionSyncInput } from '../activities/zoom/session-activities.js';
 import { syncOneSession, type SessionSyncOutcome } from './sessions/sync-steps.js';
 
+/** What the Temporal UI shows as this workflow's details, fixed when it starts. */
+export const SESSION_BATCH_SYNC_DETAILS =
+  'Saves many sessions at once: each one’s meeting or webinar is created on Zoom and ' +
+  'committed as a single save would, and each gets its own answer.';
+
 /**
  * Saves many sessions at once in one workflow: each session's steps are the single save's
  * local activities, so a programme of a hundred sessions costs this child a handful of workflow

@@ -20,6 +20,11 @@ const store = wf.proxyActivities<HostScanActivities>({
   summary: 'Apply or drop the staged host states',
 });
 
+/** What the Temporal UI shows as this workflow's details, fixed when it starts. */
+export const SYNC_HOSTS_DETAILS =
+  'Reads each host of the event from Zoom by user id, then in one transaction updates ' +
+  'renamed emails and names and flags hosts deleted, deactivated or unlicensed in Zoom.';
+
 /**
  * Refreshes every host of the event from Zoom by user id: new emails and names, and whether
  * the user was deleted, deactivated or lost the licence. Applied in one transaction at the end.

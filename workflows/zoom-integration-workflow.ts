@@ -48,6 +48,17 @@ const STATUS_NOTICES_PATCH = 'status-notices';
 
 export * from './zoom-integration/definitions.js';
 
+/** What the Temporal UI shows as an integration's details, fixed when the API starts it. */
+export const INTEGRATION_DETAILS = [
+  'Keeps the event’s Zoom access token valid: mints one, sleeps until shortly before it ' +
+    'expires, mints again. Pauses for the organiser when Zoom refuses the credentials, and ' +
+    'retries alone when Zoom is unwell. Runs the host and session children.',
+  'With no worker running, the search attributes answer: `GreenroomStatus`, ' +
+    '`GreenroomRefusalCause`, `GreenroomTokenExpiresAt`, `GreenroomEventId`. While a worker ' +
+    'runs, the current details tell the status, the cause, the hint for the organiser and ' +
+    'the next regeneration in words.',
+].join('\n\n');
+
 /**
  * Keeps one event's Zoom token valid forever: mint, sleep until a margin before expiry, mint
  * again; pause for the organiser on refusals and back off on Zoom trouble.
@@ -62,10 +73,10 @@ export async function zoomIntegrationWorkflow(
   const sessionLocks = new KeyedLock();
   installHandlers(engine, sessionLocks);
   if (wf.patched(STATUS_NOTICES_PATCH)) {
-    engine.publisher.notices = true;
+    engine.tellStatusChanges();
     void flushStatusNotices(engine.state);
   }
-  engine.publisher.publish(engine.state);
+  engine.publishStatus();
   if (wf.patched(MEETING_CLEANUP_PATCH)) {
     engine.state.cleanupPending ??= false;
     void cleanUpReleasedMeetings(engine, sessionLocks);
@@ -87,7 +98,7 @@ export async function zoomIntegrationWorkflow(
     }
   }
   await wf.condition(wf.allHandlersFinished);
-  if (engine.publisher.notices) await noticesWritten(engine.state);
+  if (engine.tellsStatusChanges) await noticesWritten(engine.state);
 
   return engine.view();
 }
@@ -225,7 +236,11 @@ function sleepSummary(engine: IntegrationEngine): string {
   }
 }
 
-/** Hands the state to a fresh run once every handler has answered, so no Update is lost. */
+/**
+ * Hands the state to a fresh run once every handler has answered, so no Update is lost.
+ * Limitation: the new run has no summary or details in the UI, as continue-as-new takes none in
+ * this SDK; its search attributes and current details are published as in any run.
+ */
 async function continueAsNewCarrying(
   engine: IntegrationEngine,
   input: ZoomIntegrationInput,

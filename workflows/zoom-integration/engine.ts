@@ -39,9 +39,18 @@ const { mintToken } = wf.proxyActivities<TokenActivities>({
   summary: 'Request a Zoom access token',
 });
 
-const store = wf.proxyActivities<IntegrationStoreActivities>({
+const STORE_OPTIONS: wf.ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 20, maximumInterval: '30 seconds' },
+};
+// One proxy per step, so each reads in plain words in the UI's timeline.
+const { eraseIntegration } = wf.proxyActivities<IntegrationStoreActivities>({
+  ...STORE_OPTIONS,
+  summary: 'Erase the event’s Zoom credentials and tokens from the store',
+});
+const { discardCredentials } = wf.proxyActivities<IntegrationStoreActivities>({
+  ...STORE_OPTIONS,
+  summary: 'Discard the credentials Zoom did not accept',
 });
 
 /**
@@ -57,7 +66,7 @@ export class IntegrationEngine {
   /** Updates this run has taken; the run continues as new before Temporal's limit. */
   updatesThisRun = 0;
   private busy = false;
-  readonly publisher = new StatusPublisher();
+  private readonly publisher = new StatusPublisher();
 
   constructor(
     readonly state: IntegrationState,
@@ -70,6 +79,21 @@ export class IntegrationEngine {
     const connected = !this.ended && credentialsId !== null;
 
     return { ...rest, connected, nextTokenWorkAtMs: connected ? this.nextDueAtMs() : null };
+  }
+
+  /** Publishes the status for operators: search attributes and the current details. */
+  /** Makes this run write status changes to the notifications feed (see the workflow's patch). */
+  tellStatusChanges(): void {
+    this.publisher.notices = true;
+  }
+
+  get tellsStatusChanges(): boolean {
+    return this.publisher.notices;
+  }
+
+  publishStatus(statusOverride?: string): void {
+    const nextWorkAtMs = this.ended ? null : this.nextDueAtMs();
+    this.publisher.publish(this.state, nextWorkAtMs, statusOverride);
   }
 
   /** When the main loop should next do token work; null means only a handler can wake it. */
@@ -166,11 +190,11 @@ export class IntegrationEngine {
   async disconnect(): Promise<ActionAnswer> {
     return this.exclusively(async () => {
       if (this.ended) return fail(notConnectedError(Date.now()));
-      await store.eraseIntegration({ eventId: this.state.eventId });
+      await eraseIntegration({ eventId: this.state.eventId });
       this.state.credentialsId = null;
       this.state.token = null;
       this.ended = true;
-      this.publisher.publish(this.state, 'not_connected');
+      this.publishStatus('not_connected');
       return this.ok();
     });
   }
@@ -229,7 +253,7 @@ export class IntegrationEngine {
   private transition(change: Partial<IntegrationState>): void {
     Object.assign(this.state, change);
     this.rescheduled = true;
-    this.publisher.publish(this.state);
+    this.publishStatus();
   }
 
   /** Refused or unverifiable new credentials are dropped; a first save that fails ends it all. */
@@ -237,10 +261,10 @@ export class IntegrationEngine {
     candidateId: string,
     error: IntegrationError,
   ): Promise<ActionAnswer> {
-    await store.discardCredentials({ credentialsId: candidateId });
+    await discardCredentials({ credentialsId: candidateId });
     if (this.state.credentialsId === null) {
       this.ended = true;
-      this.publisher.publish(this.state, 'not_connected');
+      this.publishStatus('not_connected');
     }
 
     return fail(error);

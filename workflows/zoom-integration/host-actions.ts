@@ -1,10 +1,10 @@
 import * as wf from '@temporalio/workflow';
-import { addHostWorkflow, type AddHostOutcome } from '../add-host-workflow.js';
+import { ADD_HOST_DETAILS, addHostWorkflow, type AddHostOutcome } from '../add-host-workflow.js';
 import { hostError, hostInUse } from '../hosts/host-errors.js';
-import { importHostsWorkflow } from '../import-hosts-workflow.js';
+import { IMPORT_HOSTS_DETAILS, importHostsWorkflow } from '../import-hosts-workflow.js';
 import type { ScanFailure } from '../hosts/scan-failures.js';
-import { removeHostWorkflow } from '../remove-host-workflow.js';
-import { syncHostsWorkflow } from '../sync-hosts-workflow.js';
+import { REMOVE_HOST_DETAILS, removeHostWorkflow } from '../remove-host-workflow.js';
+import { SYNC_HOSTS_DETAILS, syncHostsWorkflow } from '../sync-hosts-workflow.js';
 import type {
   AddHostRequest,
   HostAnswer,
@@ -49,6 +49,7 @@ async function runAddHost(eventId: string, request: AddHostRequest): Promise<Add
       args: [{ eventId, ...request }],
       workflowExecutionTimeout: CHILD_TIMEOUT,
       staticSummary: `Add ${request.email} as a Zoom host of event ${eventId}`,
+      staticDetails: ADD_HOST_DETAILS,
     });
   } catch {
     return { kind: 'refused', error: unavailableError('slow to answer', Date.now()) };
@@ -65,6 +66,7 @@ export async function removeHostThroughChild(
     workflowId: `remove-host:${eventId}:${hostId}:${wf.uuid4()}`,
     args: [{ eventId, hostId }],
     staticSummary: `Remove Zoom host ${hostId} from event ${eventId}`,
+    staticDetails: REMOVE_HOST_DETAILS,
   });
   if (removal.removed) return { ok: true };
   if (removal.reason === 'not_found') {
@@ -134,6 +136,7 @@ export async function importHostsThroughChild(engine: IntegrationEngine): Promis
       args: [{ eventId }],
       workflowExecutionTimeout: SCAN_TIMEOUT,
       staticSummary: `Import the Zoom account's licensed users as hosts of event ${eventId}`,
+      staticDetails: IMPORT_HOSTS_DETAILS,
     });
     return outcome.kind === 'imported' ? { kind: 'done', report: outcome.report } : outcome;
   });
@@ -147,6 +150,7 @@ export async function syncHostsThroughChild(engine: IntegrationEngine): Promise<
       args: [{ eventId }],
       workflowExecutionTimeout: SCAN_TIMEOUT,
       staticSummary: `Refresh the Zoom hosts of event ${eventId} from Zoom`,
+      staticDetails: SYNC_HOSTS_DETAILS,
     });
     return outcome.kind === 'synced' ? { kind: 'done', report: outcome.report } : outcome;
   });

@@ -6,6 +6,7 @@ import {
   STATUS_ATTRIBUTE,
   TOKEN_EXPIRES_AT_ATTRIBUTE,
 } from '../../common/search-attributes.js';
+import { organiserHint } from '../../common/status.js';
 import type { IntegrationState } from './definitions.js';
 import { noteStatusChange } from './status-notices.js';
 
@@ -26,17 +27,22 @@ export class StatusPublisher {
   /** Set in runs that tell the platform of status changes (see the workflow's patch). */
   notices = false;
 
-  publish(state: IntegrationState, statusOverride?: string): void {
+  /** `nextWorkAtMs`: when the next regeneration, retry or re-check is due (null: none planned). */
+  publish(state: IntegrationState, nextWorkAtMs: number | null, statusOverride?: string): void {
+    const status = statusOverride ?? state.status;
     const next: Published = {
       eventId: state.eventId,
-      status: statusOverride ?? state.status,
-      cause: state.status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
+      status,
+      // Only a pending refusal has a cause to filter on: recovery, Zoom trouble, disabling and
+      // disconnecting clear it (a disconnected run kept the refused state it ended in).
+      cause: status === 'needs_organiser' ? (state.lastError?.cause ?? null) : null,
       expiresAtMs: state.token?.expiresAtMs ?? null,
     };
     const updates = changedAttributes(this.last, next);
     if (updates.length > 0) upsertSearchAttributes(updates);
     this.last = next;
-    setCurrentDetails(describe(state, next.status));
+    // Current details are not history: setting them on every publish costs nothing on replay.
+    setCurrentDetails(currentDetails(state, next.status, nextWorkAtMs));
     if (this.notices) noteStatusChange(state, next.status);
   }
 }
@@ -57,17 +63,83 @@ function changedAttributes(before: Published | null, next: Published): SearchAtt
   return updates;
 }
 
-function describe(state: IntegrationState, status: string): string {
-  const expiry = state.token ? new Date(state.token.expiresAtMs).toISOString() : 'none';
-  const next = state.nextAttemptAtMs ? new Date(state.nextAttemptAtMs).toISOString() : 'none';
-  const lines = [`**Zoom integration for event ${state.eventId}: ${status}**`];
-  lines.push(`Token expires at ${expiry}; ${state.mintCount} tokens minted so far.`);
-  if (status === 'degraded' || status === 'needs_organiser') {
-    lines.push(`Last problem: ${state.lastError?.message ?? 'unknown'}`);
-    lines.push(`Next attempt at ${next}.`);
-  }
-  if (status === 'needs_organiser')
-    lines.push(`Organiser checks: ${state.lastError?.checks.join(' ') ?? ''}`);
+const STATUS_STORIES: Record<string, string> = {
+  connecting: 'credentials saved; the first token is being minted',
+  active: 'a valid token exists and its regeneration is scheduled',
+  degraded: 'Zoom is unreachable or rate-limiting; Greenroom retries on its own',
+  needs_organiser: 'Zoom refused the credentials; token work waits for the organiser',
+  disabled: 'turned off by the organiser; no token work and no Zoom calls, state kept',
+  not_connected: 'credentials and tokens erased; the integration has ended',
+};
 
-  return lines.join('\n\n');
+/**
+ * The workflow's current details, in Temporal's markdown: the status, and for a refusal its
+ * cause, the hint and checks for the organiser; then the next token work and the token's expiry.
+ */
+export function currentDetails(
+  state: IntegrationState,
+  status: string,
+  nextWorkAtMs: number | null,
+): string {
+  const story = STATUS_STORIES[status] ?? 'unknown status';
+  const paragraphs = [`**Zoom integration of event ${state.eventId}: \`${status}\`**, ${story}.`];
+  paragraphs.push(...problemLines(state, status));
+  const nextStep = nextStepLine(status, nextWorkAtMs);
+  if (nextStep) paragraphs.push(nextStep);
+  paragraphs.push(tokenLine(state));
+
+  return paragraphs.join('\n\n');
+}
+
+function problemLines(state: IntegrationState, status: string): string[] {
+  const error = state.lastError;
+  if (status === 'degraded' && error) {
+    return [`Last problem: ${error.message} Nothing for the organiser to do.`];
+  }
+  if (status !== 'needs_organiser' || !error) return [];
+  const lines = [
+    error.cause ? `Cause: \`${error.cause}\`. ${error.message}` : `Problem: ${error.message}`,
+  ];
+  if (error.cause) lines.push(`Hint for the organiser: ${organiserHint(error.cause)}`);
+  if (error.missingScopes.length > 0) {
+    lines.push(`Missing scopes: ${error.missingScopes.join(', ')}.`);
+  }
+  lines.push(
+    `Checks, in order: ${error.checks.map((check, n) => `(${n + 1}) ${check}`).join(' ')}`,
+  );
+
+  return lines;
+}
+
+function nextStepLine(status: string, nextWorkAtMs: number | null): string | null {
+  const at = nextWorkAtMs === null ? null : timestamp(nextWorkAtMs);
+  switch (status) {
+    case 'active':
+      return `Next regeneration: ${at ?? 'as soon as the worker runs'}.`;
+    case 'degraded':
+      return `Next retry: ${at ?? 'as soon as the worker runs'}.`;
+    case 'needs_organiser':
+      return (
+        'Next regeneration: when the organiser saves credentials or regenerates; the same ' +
+        `credentials are re-checked at ${at ?? 'the next worker run'}.`
+      );
+    case 'disabled':
+      return 'Next regeneration: none until the organiser enables the integration.';
+    case 'connecting':
+      return 'Next regeneration: after the first token is minted.';
+    default:
+      return null;
+  }
+}
+
+function tokenLine(state: IntegrationState): string {
+  const minted = `${state.mintCount} minted so far`;
+  if (!state.token) return `Token: none; ${minted}.`;
+
+  return `Token: expires ${timestamp(state.token.expiresAtMs)}; ${minted}.`;
+}
+
+/** ISO time to the second: the milliseconds only make the line harder to read. */
+function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

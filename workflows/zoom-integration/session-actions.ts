@@ -1,8 +1,19 @@
 import * as wf from '@temporalio/workflow';
 import { MINUTE_MS, SECOND_MS } from '../../common/durations.js';
-import { meetingCleanupWorkflow, type MeetingCleanupOutcome } from '../meeting-cleanup-workflow.js';
-import { sessionBatchSyncWorkflow } from '../session-batch-sync-workflow.js';
-import { sessionSyncWorkflow, type SessionSyncOutcome } from '../session-sync-workflow.js';
+import {
+  MEETING_CLEANUP_DETAILS,
+  meetingCleanupWorkflow,
+  type MeetingCleanupOutcome,
+} from '../meeting-cleanup-workflow.js';
+import {
+  SESSION_BATCH_SYNC_DETAILS,
+  sessionBatchSyncWorkflow,
+} from '../session-batch-sync-workflow.js';
+import {
+  SESSION_SYNC_DETAILS,
+  sessionSyncWorkflow,
+  type SessionSyncOutcome,
+} from '../session-sync-workflow.js';
 import type {
   IntegrationError,
   SaveZoomSessionRequest,
@@ -105,6 +116,7 @@ async function runBatch(
       args: [{ sessions, notAfterMs }],
       workflowExecutionTimeout: timeoutMs,
       staticSummary: `Stream ${sessions.length} sessions of event ${eventId} through Zoom`,
+      staticDetails: SESSION_BATCH_SYNC_DETAILS,
     });
   } catch {
     outcomes = sessions.map(() => ({ kind: 'refused', error: slowError(), writeLeftOpen: true }));
@@ -191,6 +203,7 @@ async function runChild(
       args: [input],
       workflowExecutionTimeout: timeoutMs,
       staticSummary: `Stream session ${request.sessionId} of event ${eventId} through Zoom`,
+      staticDetails: SESSION_SYNC_DETAILS,
     });
   } catch {
     return { kind: 'refused', error: slowError(), writeLeftOpen: true };
@@ -249,6 +262,7 @@ async function runCleanup(
       args: [{ eventId, sweepSessions }],
       workflowExecutionTimeout: '10 minutes',
       staticSummary: `Delete meetings released by sessions of event ${eventId} on Zoom`,
+      staticDetails: MEETING_CLEANUP_DETAILS,
     });
   } catch {
     return { kind: 'retry_later', deleted: 0, swept: [], retryAfterMs: null };
