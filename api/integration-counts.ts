@@ -4,7 +4,8 @@ import { INTEGRATION_STATUSES, type IntegrationStatus } from '../common/status.j
 import { zoomIntegrationWorkflow } from '../workflows/zoom-integration-workflow.js';
 import type { IntegrationCounts } from './metrics.js';
 
-const RUNNING_INTEGRATIONS = `WorkflowType = "${zoomIntegrationWorkflow.name}" AND ExecutionStatus = "Running"`;
+const INTEGRATION_TYPE = `WorkflowType = "${zoomIntegrationWorkflow.name}"`;
+const RUNNING_INTEGRATIONS = `${INTEGRATION_TYPE} AND ExecutionStatus = "Running"`;
 
 /**
  * Counts running integrations by the status they publish, from Temporal's visibility: the same

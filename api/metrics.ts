@@ -119,8 +119,9 @@ function registerGauges(registry: Registry, sources: MetricSources): () => Promi
     tokenExpired.remove();
     soonestExpiry.remove();
     if (counts) {
-      for (const status of INTEGRATION_STATUSES)
+      for (const status of INTEGRATION_STATUSES) {
         integrations.set({ status }, counts.byStatus[status]);
+      }
       tokenExpired.set(counts.tokenExpired);
     }
     if (soonestMs !== null) soonestExpiry.set((soonestMs - nowMs) / 1000);

@@ -154,7 +154,7 @@ describe('GET /metrics', () => {
       expect(sample(await scrape(), 'greenroom_token_soonest_expiry_seconds')).toBeUndefined();
     });
 
-    it('leaves out the gauges of a source that failed and says which, still answering', async () => {
+    it('leaves out the gauges of a failed source, says which, and still answers', async () => {
       await app.close();
       app = await build({ countIntegrations: () => Promise.reject(new Error('unreachable')) });
       const text = await scrape();
