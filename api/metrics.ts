@@ -19,15 +19,16 @@ export interface MetricSources {
   countIntegrations(nowMs: number): Promise<IntegrationCounts>;
   soonestTokenExpiryMs(afterMs: number): Promise<number | null>;
   now: () => number;
-  /** Told when a source fails; its gauges are then left out of that scrape. */
-  onSourceError: (source: 'temporal' | 'store', error: unknown) => void;
 }
+
+/** Told when a source fails; its gauges are then left out of that scrape. */
+export type SourceErrorHandler = (source: 'temporal' | 'store', error: unknown) => void;
 
 /** The API's Prometheus registry, and the recorders the API's own code calls. */
 export interface ApiMetrics {
   registry: Registry;
   /** Reads the shared sources into the gauges; called at each scrape. */
-  refreshGauges(): Promise<void>;
+  refreshGauges(onSourceError: SourceErrorHandler): Promise<void>;
   /** Counts the API's own Zoom calls (start links) in the same series as the worker's. */
   zoom: GreenroomMetrics;
   observeRequest(request: { method: string; route: string; status: number; seconds: number }): void;
@@ -89,7 +90,7 @@ function series(entry: { name: string; help: string; labels: readonly string[] }
 }
 
 /** Gauges set at scrape time from shared sources, so any API process answers the same. */
-function registerGauges(registry: Registry, sources: MetricSources): () => Promise<void> {
+function registerGauges(registry: Registry, sources: MetricSources) {
   const registers = [registry];
   const integrations = new Gauge({
     name: 'greenroom_integrations',
@@ -108,11 +109,11 @@ function registerGauges(registry: Registry, sources: MetricSources): () => Promi
     registers,
   });
 
-  return async () => {
+  return async (onSourceError: SourceErrorHandler) => {
     const nowMs = sources.now();
     const [counts, soonestMs] = await Promise.all([
-      readSource(sources, 'temporal', () => sources.countIntegrations(nowMs)),
-      readSource(sources, 'store', () => sources.soonestTokenExpiryMs(nowMs)),
+      readSource(onSourceError, 'temporal', () => sources.countIntegrations(nowMs)),
+      readSource(onSourceError, 'store', () => sources.soonestTokenExpiryMs(nowMs)),
     ]);
     // A gauge whose source failed, or that has nothing to say, is left out rather than zero.
     integrations.reset();
@@ -129,14 +130,14 @@ function registerGauges(registry: Registry, sources: MetricSources): () => Promi
 }
 
 async function readSource<T>(
-  sources: MetricSources,
+  onSourceError: SourceErrorHandler,
   source: 'temporal' | 'store',
   read: () => Promise<T>,
 ): Promise<T | null> {
   try {
     return await read();
   } catch (error) {
-    sources.onSourceError(source, error);
+    onSourceError(source, error);
     return null;
   }
 }
@@ -156,8 +157,10 @@ export function installMetrics(app: FastifyInstance, metrics: ApiMetrics): void 
       seconds: reply.elapsedTime / 1000,
     });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    await metrics.refreshGauges();
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    await metrics.refreshGauges((source, error) => {
+      request.log.warn({ source, err: error }, 'metric source failed');
+    });
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });

@@ -29,7 +29,6 @@ async function main(): Promise<void> {
     countIntegrations: (nowMs) => countIntegrations(client, nowMs),
     soonestTokenExpiryMs: (afterMs) => store.soonestTokenExpiryMs(afterMs),
     now: Date.now,
-    onSourceError: (source, error) => logger.warn({ source, err: error }, 'metric source failed'),
   });
   const fetchStartLink = createStartLinks({
     store,
