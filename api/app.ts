@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
@@ -18,6 +19,7 @@ import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import { installAccessControl } from './access.js';
 import { installIdempotency } from './idempotency.js';
+import { installMetrics, type ApiMetrics } from './metrics.js';
 import { accessRoutes } from './routes/access.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { peopleRoutes } from './routes/people.js';
@@ -33,6 +35,8 @@ export interface AppDependencies {
   fetchStartLink: FetchStartLink;
   /** Requests one API key may make per minute (default 120). */
   requestsPerMinute?: number;
+  /** Serves `GET /metrics` and times every request; no metrics route when omitted. */
+  metrics?: ApiMetrics;
   /** A pino logger; omitted in tests that want silence. */
   logger?: FastifyBaseLogger;
   now?: () => number;
@@ -46,6 +50,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.bodyLimitBytes ?? 64 * 1024,
     requestIdHeader: false,
     genReqId: () => `req_${crypto.randomUUID()}`,
+    // The name answers and the audit trail use, so one search finds a request everywhere.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Event ids may be 128 characters; Fastify's default stops path parameters at 100.
     maxParamLength: 256,
     // Errors raised before routing (a badly encoded URL) get the one error shape, too.
@@ -64,6 +70,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     now: deps.now ?? Date.now,
   });
   installIdempotency(app, deps.store);
+  if (deps.metrics) installMetrics(app, deps.metrics);
   await registerDocs(app);
   app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
   await app.register(

@@ -1,13 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../common/config.js';
 import { createZoomRequester } from '../activities/zoom/api-client.js';
+import { meteredFetch } from '../activities/zoom/metered-fetch.js';
 import { createZoomPacer } from '../activities/zoom/pacing.js';
 import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
+import { countIntegrations } from './integration-counts.js';
 import { createIntegrationGateway } from './integration-gateway.js';
+import { createApiMetrics } from './metrics.js';
 import { ensureOperatorKey } from './operator-key.js';
 import { createStartLinks } from './zoom-start-links.js';
 
@@ -22,13 +25,19 @@ async function main(): Promise<void> {
     refreshMarginMs: config.TOKEN_REFRESH_MARGIN_SECONDS * SECOND_MS,
     cyclesBeforeContinueAsNew: config.CYCLES_BEFORE_CONTINUE_AS_NEW,
   });
+  const metrics = createApiMetrics({
+    countIntegrations: (nowMs) => countIntegrations(client, nowMs),
+    soonestTokenExpiryMs: (afterMs) => store.soonestTokenExpiryMs(afterMs),
+    now: Date.now,
+  });
   const fetchStartLink = createStartLinks({
     store,
     zoomRequest: createZoomRequester({
       apiUrl: config.ZOOM_API_URL,
       timeoutMs: ZOOM_HTTP_TIMEOUT_MS,
+      fetch: meteredFetch(fetch, metrics.zoom, config.ZOOM_API_URL),
     }),
-    pace: createZoomPacer(store, config.ZOOM_ACCOUNT_PLAN),
+    pace: createZoomPacer(store, config.ZOOM_ACCOUNT_PLAN, metrics.zoom),
     regenerate: (eventId) =>
       gateway.act(eventId, 'regenerate').then(
         (answer) => answer.ok,
@@ -40,6 +49,7 @@ async function main(): Promise<void> {
     store,
     gateway,
     fetchStartLink,
+    metrics,
     logger,
     requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
   });

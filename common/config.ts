@@ -30,6 +30,14 @@ export const configSchema = z.object({
   ZOOM_ACCOUNT_PLAN: z.enum(['free', 'pro', 'business']).default('pro'),
   /** Requests each API key may make per minute before answers turn to 429. */
   API_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /**
+   * Where the worker serves Prometheus metrics (Temporal's and Greenroom's) as host:port, or
+   * `off`. Loopback by default: the endpoint has no authentication of its own.
+   */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(off|[^\s:]+:\d{1,5})$/, 'must be host:port (such as 127.0.0.1:9464) or off')
+    .default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -12,6 +12,9 @@ export const REDACTED_PATHS = [
   '*.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  // An activity's task token completes the activity for whoever holds it.
+  'taskToken',
+  '*.taskToken',
 ];
 
 /** A JSON logger; pretty output only when writing to a terminal. */

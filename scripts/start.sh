@@ -72,11 +72,16 @@ node --import tsx api/server.ts >>"$LOG_DIR/api.log" 2>&1 &
 PIDS+=($!)
 wait_for "api" "http://$API_HOST:$API_PORT/healthz" "${PIDS[-1]}"
 
+worker_metrics="http://${WORKER_METRICS_ADDRESS:-127.0.0.1:9464}/metrics"
+if [ "${WORKER_METRICS_ADDRESS:-}" = off ]; then worker_metrics="off"; fi
+
 cat <<INFO
 
 Greenroom is running (Ctrl-C stops everything).
   API               http://$API_HOST:$API_PORT
   API docs          http://$API_HOST:$API_PORT/docs
+  API metrics       http://$API_HOST:$API_PORT/metrics (operator key)
+  Worker metrics    $worker_metrics
   Temporal UI       http://127.0.0.1:$TEMPORAL_UI_PORT
   Temporal gRPC     127.0.0.1:$TEMPORAL_PORT
   Zoom emulator     http://127.0.0.1:$ZOOM_EMULATOR_PORT (control API under /_control)

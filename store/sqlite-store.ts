@@ -80,6 +80,9 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
     async readConnection(eventId) {
       return Promise.resolve(selectConnection(db, eventId));
     },
+    async soonestTokenExpiryMs(afterMs) {
+      return Promise.resolve(selectSoonestExpiry(db, afterMs));
+    },
     async resealSecrets() {
       return Promise.resolve(resealAll(db, box));
     },
@@ -207,6 +210,17 @@ function selectToken(db: Database.Database, box: SecretBox, eventId: string): St
     mintedAtMs: row.minted_at_ms,
     expiresAtMs: row.expires_at_ms,
   };
+}
+
+function selectSoonestExpiry(db: Database.Database, afterMs: number): number | null {
+  // One row per connected event: a scan stays cheap at the scale one store serves.
+  const row = db
+    .prepare<[number], { soonest: number | null }>(
+      'SELECT MIN(expires_at_ms) AS soonest FROM zoom_connections WHERE expires_at_ms > ?',
+    )
+    .get(afterMs);
+
+  return row?.soonest ?? null;
 }
 
 function selectConnection(db: Database.Database, eventId: string): ConnectionSummary | null {

@@ -55,6 +55,8 @@ export interface IntegrationStore {
   discardCredentials(credentialsId: string): Promise<void>;
   readActiveToken(eventId: string): Promise<StoredToken | null>;
   readConnection(eventId: string): Promise<ConnectionSummary | null>;
+  /** When the soonest token still valid after `afterMs` expires, across events; null if none. */
+  soonestTokenExpiryMs(afterMs: number): Promise<number | null>;
   /** Seals again, with the current key, every secret sealed with an older one; answers how many. */
   resealSecrets(): Promise<number>;
   /** Erases every credential and token of the event. */

@@ -5,6 +5,7 @@ import { createLogger } from '../common/logger.js';
 import { INTEGRATION_TASK_QUEUE } from '../common/task-queues.js';
 import { openStore } from '../store/open-store.js';
 import { buildActivities } from './activities.js';
+import { temporalMeterMetrics, workerTelemetry } from './metrics.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { WORKFLOWS_PATH } from './workflows-path.js';
 
@@ -13,9 +14,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
   // The SDK drains in-flight tasks on these signals before `run()` resolves.
-  Runtime.install({
+  const runtime = Runtime.install({
     logger: new PinoTemporalLogger(logger),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: workerTelemetry(config.WORKER_METRICS_ADDRESS),
   });
   const store = openStore(config, loadSecretBox(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -29,10 +31,15 @@ async function main(): Promise<void> {
       zoomOauthUrl: config.ZOOM_OAUTH_URL,
       zoomApiUrl: config.ZOOM_API_URL,
       zoomPlan: config.ZOOM_ACCOUNT_PLAN,
+      metrics: temporalMeterMetrics(runtime.metricMeter),
     }),
   });
   logger.info(
-    { taskQueue: INTEGRATION_TASK_QUEUE, address: config.TEMPORAL_ADDRESS },
+    {
+      taskQueue: INTEGRATION_TASK_QUEUE,
+      address: config.TEMPORAL_ADDRESS,
+      metricsAddress: config.WORKER_METRICS_ADDRESS,
+    },
     'worker started',
   );
   await worker.run();

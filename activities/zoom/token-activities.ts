@@ -1,6 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { fingerprint } from '../../common/crypto.js';
 import { FailureType } from '../../common/failures.js';
+import { NO_METRICS, type GreenroomMetrics } from '../../common/metrics.js';
 import { describeRefusal, type RefusalCause } from '../../common/status.js';
 import type { IntegrationStore } from '../../store/types.js';
 import {
@@ -42,16 +43,23 @@ export interface TransientDetails {
 export interface TokenActivityDependencies {
   store: IntegrationStore;
   requestToken: (credentials: ZoomCredentials) => Promise<MintedToken>;
+  /** Counts each request's outcome; nothing is counted when omitted. */
+  metrics?: Pick<GreenroomMetrics, 'tokenMint'>;
 }
 
 /** Builds the activities that mint Zoom tokens and keep them, encrypted, in the store. */
 export function createTokenActivities(deps: TokenActivityDependencies) {
+  const metrics = deps.metrics ?? NO_METRICS;
+
   return {
     async mintToken(input: MintTokenInput): Promise<MintTokenResult> {
       const credentials = await deps.store.readCredentials(input.credentialsId);
-      if (!credentials || credentials.eventId !== input.eventId) throw credentialsMissing();
+      if (!credentials || credentials.eventId !== input.eventId) {
+        metrics.tokenMint('refused', 'credentials_missing');
+        throw credentialsMissing();
+      }
       const mintedAtMs = input.requestedAtMs;
-      const minted = await requestOrFail(deps, credentials);
+      const minted = await requestOrFail(deps.requestToken, credentials, metrics);
       const expiresAtMs = mintedAtMs + minted.expiresInSeconds * 1000;
       const stored = await deps.store.commitToken({
         eventId: input.eventId,
@@ -61,6 +69,7 @@ export function createTokenActivities(deps: TokenActivityDependencies) {
         expiresAtMs,
         scopes: minted.scopes,
       });
+      metrics.tokenMint('minted', 'none');
       log.info('token minted', { eventId: input.eventId, fingerprint: stored.fingerprint });
 
       return { fingerprint: stored.fingerprint, mintedAtMs, expiresAtMs };
@@ -71,14 +80,22 @@ export function createTokenActivities(deps: TokenActivityDependencies) {
 export type TokenActivities = ReturnType<typeof createTokenActivities>;
 
 async function requestOrFail(
-  deps: TokenActivityDependencies,
+  requestToken: TokenActivityDependencies['requestToken'],
   credentials: ZoomCredentials,
+  metrics: Pick<GreenroomMetrics, 'tokenMint'>,
 ): Promise<MintedToken> {
   try {
-    return await deps.requestToken(credentials);
+    return await requestToken(credentials);
   } catch (error) {
+    countFailure(error, metrics);
     throw toFailure(error, credentials.clientId);
   }
+}
+
+function countFailure(error: unknown, metrics: Pick<GreenroomMetrics, 'tokenMint'>): void {
+  if (error instanceof ZoomRefusal) metrics.tokenMint('refused', error.refusalCause);
+  else if (error instanceof ZoomTransientError) metrics.tokenMint('failed', error.reason);
+  else metrics.tokenMint('failed', 'unexpected');
 }
 
 function toFailure(error: unknown, clientId: string): ApplicationFailure {

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { GreenroomStore, Session } from '../../store/types.js';
@@ -57,7 +58,9 @@ export function sessionRoutes(deps: {
   fetchStartLink: FetchStartLink;
 }): FastifyPluginAsyncZod {
   return async (app) => {
-    const sessions = createSessionService({ ...deps, log: app.log });
+    // Built per request, so a line the service logs carries the request's id.
+    const sessionsFor = (request: FastifyRequest) =>
+      createSessionService({ ...deps, log: request.log });
 
     app.post('/events/:eventId/sessions', {
       schema: {
@@ -68,7 +71,7 @@ export function sessionRoutes(deps: {
         response: { 201: savedSessionAnswer, ...errors },
       },
       handler: async (request, reply) => {
-        const saved = await sessions.create(request.params.eventId, request.body);
+        const saved = await sessionsFor(request).create(request.params.eventId, request.body);
         return reply.status(201).send(renderSaved(saved));
       },
     });
@@ -84,7 +87,7 @@ export function sessionRoutes(deps: {
         response: { 200: sessionBatchAnswer, ...errors },
       },
       handler: async (request) => {
-        const results = await sessions.createMany(request.params.eventId, request.body);
+        const results = await sessionsFor(request).createMany(request.params.eventId, request.body);
         return { results: results.map(renderResult) };
       },
     });
@@ -116,7 +119,7 @@ export function sessionRoutes(deps: {
       },
       handler: async (request) => {
         const { eventId, sessionId } = request.params;
-        return renderSession(await sessions.read(eventId, sessionId));
+        return renderSession(await sessionsFor(request).read(eventId, sessionId));
       },
     });
 
@@ -130,7 +133,7 @@ export function sessionRoutes(deps: {
       },
       handler: async (request) => {
         const { eventId, sessionId } = request.params;
-        return renderSaved(await sessions.replace(eventId, sessionId, request.body));
+        return renderSaved(await sessionsFor(request).replace(eventId, sessionId, request.body));
       },
     });
 
@@ -144,7 +147,7 @@ export function sessionRoutes(deps: {
       },
       handler: async (request) => {
         const { eventId, sessionId } = request.params;
-        return renderSaved(await sessions.setStream(eventId, sessionId, request.body));
+        return renderSaved(await sessionsFor(request).setStream(eventId, sessionId, request.body));
       },
     });
 
@@ -156,7 +159,7 @@ export function sessionRoutes(deps: {
         response: { 204: z.null(), ...errors },
       },
       handler: async (request, reply) => {
-        await sessions.remove(request.params.eventId, request.params.sessionId);
+        await sessionsFor(request).remove(request.params.eventId, request.params.sessionId);
         return reply.status(204).send(null);
       },
     });
@@ -170,7 +173,7 @@ export function sessionRoutes(deps: {
       },
       handler: async (request, reply) => {
         const { eventId, sessionId } = request.params;
-        const session = await sessions.read(eventId, sessionId);
+        const session = await sessionsFor(request).read(eventId, sessionId);
         if (!session.zoom) throw new ApiError('zoom_meeting_missing');
         await refuseWhileDisabled(deps.gateway, eventId);
         const link = await deps.fetchStartLink(eventId, session.zoom);

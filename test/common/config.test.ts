@@ -29,6 +29,7 @@ describe('loadConfig', () => {
         CYCLES_BEFORE_CONTINUE_AS_NEW: 200,
         ZOOM_ACCOUNT_PLAN: 'pro',
         API_REQUESTS_PER_MINUTE: 120,
+        WORKER_METRICS_ADDRESS: '127.0.0.1:9464',
         LOG_LEVEL: 'info',
       });
     });
@@ -86,6 +87,18 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ API_PORT: 'x', LOG_LEVEL: 'loud' })).toThrow(
         /invalid configuration:\n {2}API_PORT: .*\n {2}LOG_LEVEL: /,
       );
+    });
+  });
+
+  describe('when the worker metrics address is given', () => {
+    it.each(['0.0.0.0:9464', 'off'])('keeps %s', (address) => {
+      expect(loadConfig({ WORKER_METRICS_ADDRESS: address }).WORKER_METRICS_ADDRESS).toBe(address);
+    });
+
+    it.each(['9464', 'http://127.0.0.1:9464', ''])('names the expected shape for %j', (address) => {
+      expect(problemsOf({ WORKER_METRICS_ADDRESS: address })).toStrictEqual([
+        'WORKER_METRICS_ADDRESS: must be host:port (such as 127.0.0.1:9464) or off',
+      ]);
     });
   });
 

@@ -75,6 +75,26 @@ describe('createSqliteStore', () => {
     });
   });
 
+  describe('when the soonest token expiry is asked for', () => {
+    async function connect(eventId: string, expiresAtMs: number) {
+      const id = await store.saveCandidateCredentials(credentials({ eventId }));
+      await store.commitToken({ ...tokenFor(id), eventId, expiresAtMs });
+    }
+
+    it('answers null while no event holds a token', async () => {
+      expect(await store.soonestTokenExpiryMs(NOW_MS)).toBeNull();
+    });
+
+    it('answers the earliest expiry among tokens still valid, skipping expired ones', async () => {
+      await connect('evt-expired', NOW_MS - 1_000);
+      await connect('evt-late', NOW_MS + 3_000_000);
+      await connect('evt-soon', NOW_MS + 600_000);
+
+      expect(await store.soonestTokenExpiryMs(NOW_MS)).toBe(NOW_MS + 600_000);
+      expect(await store.soonestTokenExpiryMs(NOW_MS + 600_000)).toBe(NOW_MS + 3_000_000);
+    });
+  });
+
   describe('when a token is committed', () => {
     it('makes the credentials active and shows only safe identifiers', async () => {
       const id = await store.saveCandidateCredentials(credentials());

@@ -25,6 +25,8 @@ export interface StackOptions {
  */
 export interface Stack {
   apiUrl: string;
+  /** The worker's Prometheus endpoint (Temporal's series and Greenroom's). */
+  workerMetricsUrl: string;
   /** The operator key the API made on its first start, as an Authorization header. */
   apiHeaders: Record<string, string>;
   /** Calls the API with the operator key; answers the status and the parsed body ({} if none). */
@@ -62,6 +64,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ui: await freePort(),
     emulator: await freePort(),
     api: await freePort(),
+    workerMetrics: await freePort(),
   };
   const running = new Map<ProcessName, ChildProcess>();
 
@@ -82,6 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   return {
     apiUrl: `http://127.0.0.1:${ports.api}`,
+    workerMetricsUrl: `http://127.0.0.1:${ports.workerMetrics}/metrics`,
     apiHeaders: { authorization: `Bearer ${operatorKey}` },
     api,
     zoom,
@@ -113,7 +117,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api', number>;
+type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api' | 'workerMetrics', number>;
 
 /**
  * The dev server also binds ports of its own choosing (HTTP API, metrics, internal services), so
@@ -139,6 +143,8 @@ function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) 
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
     API_HOST: '127.0.0.1',
     API_PORT: String(ports.api),
+    // Each stack's worker serves its metrics on a port of its own, so stacks can run side by side.
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
     ZOOM_OAUTH_URL: `http://127.0.0.1:${ports.emulator}/oauth/token`,
     ZOOM_API_URL: `http://127.0.0.1:${ports.emulator}/v2`,
     ZOOM_EMULATOR_HOST: '127.0.0.1',

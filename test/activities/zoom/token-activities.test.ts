@@ -61,8 +61,10 @@ describe('createTokenActivities', () => {
   let logs: string[];
   let env: MockActivityEnvironment;
   let credentialsId: string;
+  let outcomes: string[];
 
   beforeEach(async () => {
+    outcomes = [];
     store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
     logs = [];
     env = new MockActivityEnvironment({}, { logger: recordingLogger(logs) });
@@ -82,7 +84,10 @@ describe('createTokenActivities', () => {
     requestToken: RequestToken,
     input = { eventId: EVENT, credentialsId, requestedAtMs: SCHEDULED_MS },
   ) {
-    const activities = createTokenActivities({ store, requestToken });
+    const metrics = {
+      tokenMint: (outcome: string, cause: string) => outcomes.push(`${outcome}/${cause}`),
+    };
+    const activities = createTokenActivities({ store, requestToken, metrics });
 
     return env.run((given: typeof input) => activities.mintToken(given), input);
   }
@@ -104,6 +109,12 @@ describe('createTokenActivities', () => {
       expect(JSON.stringify(result)).not.toContain(TOKEN);
       expect(logs.join('\n')).toContain('token minted');
       expect(logs.join('\n')).not.toContain(TOKEN);
+    });
+
+    it('counts one mint with no cause', async () => {
+      await mint(() => Promise.resolve(minted()));
+
+      expect(outcomes).toStrictEqual(['minted/none']);
     });
 
     it('stores the token and promotes the credentials', async () => {
@@ -142,6 +153,7 @@ describe('createTokenActivities', () => {
       expect(failure.type).toBe(type);
       expect(failure.nonRetryable).toBe(true);
       expect(failure.details).toStrictEqual([{ cause, missingScopes: missing }]);
+      expect(outcomes).toStrictEqual([`refused/${cause}`]);
     });
 
     it('keeps the secret out of the failure and the logs', async () => {
@@ -164,6 +176,7 @@ describe('createTokenActivities', () => {
         expect(failure.type).toBe(FailureType.ZoomUnavailable);
         expect(failure.nonRetryable).toBe(false);
         expect(failure.details).toStrictEqual([{ reason, retryAfterMs: null }]);
+        expect(outcomes).toStrictEqual([`failed/${reason}`]);
       },
     );
 
@@ -185,6 +198,7 @@ describe('createTokenActivities', () => {
       expect(failure.type).toBe(FailureType.CredentialsMissing);
       expect(failure.nonRetryable).toBe(true);
       expect(failure.details).toStrictEqual([{ cause: 'credentials_missing', missingScopes: [] }]);
+      expect(outcomes).toStrictEqual(['refused/credentials_missing']);
     });
 
     it('fails with CredentialsMissing when they belong to another event', async () => {
@@ -213,6 +227,7 @@ describe('createTokenActivities', () => {
       const error = new RangeError('unexpected');
 
       await expect(mint(() => Promise.reject(error))).rejects.toBe(error);
+      expect(outcomes).toStrictEqual(['failed/unexpected']);
     });
   });
 });
