@@ -5,6 +5,7 @@ import { createZoomPacer } from '../activities/zoom/pacing.js';
 import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
+import { temporalConnectionOptions } from '../common/temporal-connection.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { createIntegrationGateway } from './integration-gateway.js';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
   const store = openStore(config, loadSecretBox(config));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const gateway = createIntegrationGateway(client, {
     refreshMarginMs: config.TOKEN_REFRESH_MARGIN_SECONDS * SECOND_MS,

@@ -12,6 +12,10 @@ export const REDACTED_PATHS = [
   '*.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  'apiKey',
+  '*.apiKey',
+  'TEMPORAL_API_KEY',
+  '*.TEMPORAL_API_KEY',
 ];
 
 /** A JSON logger; pretty output only when writing to a terminal. */

@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { loadConfig } from '../common/config.js';
+import { temporalConnectionOptions } from '../common/temporal-connection.js';
 import { WORKFLOWS_PATH } from '../worker/workflows-path.js';
 import { loadHistory } from './history-files.js';
 
@@ -11,10 +13,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     file: { type: 'string', multiple: true },
-    address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
-    namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
+    address: { type: 'string' },
+    namespace: { type: 'string' },
   },
 });
+// The same settings (TLS, API key) as the API and the worker; the flags override the address.
+const config = loadConfig();
 
 interface NamedHistory {
   workflowId: string;
@@ -37,6 +41,11 @@ async function* fromServer(client: Client, workflowIds: string[]): AsyncIterable
   }
 }
 
+function connect(): Promise<Connection> {
+  const address = values.address ?? config.TEMPORAL_ADDRESS;
+  return Connection.connect(temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: address }));
+}
+
 function report(result: ReplayResult): boolean {
   if (!result.error) {
     console.log(`deterministic: ${result.workflowId}`);
@@ -54,9 +63,10 @@ async function main(): Promise<number> {
     console.error('give a workflow id, or --file with a history exported as JSON');
     return 2;
   }
-  const connection = files.length ? null : await Connection.connect({ address: values.address });
+  const connection = files.length ? null : await connect();
+  const namespace = values.namespace ?? config.TEMPORAL_NAMESPACE;
   const source = connection
-    ? fromServer(new Client({ connection, namespace: values.namespace }), positionals)
+    ? fromServer(new Client({ connection, namespace }), positionals)
     : fromFiles(files);
   let allDeterministic = true;
   let replayed = 0;

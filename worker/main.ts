@@ -2,6 +2,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../common/config.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
+import { summariseConnection, temporalConnectionOptions } from '../common/temporal-connection.js';
 import { INTEGRATION_TASK_QUEUE } from '../common/task-queues.js';
 import { openStore } from '../store/open-store.js';
 import { buildActivities } from './activities.js';
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
   const store = openStore(config, loadSecretBox(config));
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(connectionOptions);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     }),
   });
   logger.info(
-    { taskQueue: INTEGRATION_TASK_QUEUE, address: config.TEMPORAL_ADDRESS },
+    { taskQueue: INTEGRATION_TASK_QUEUE, temporal: summariseConnection(connectionOptions) },
     'worker started',
   );
   await worker.run();

@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../common/config.js';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
+import { temporalConnectionOptions } from '../../common/temporal-connection.js';
 import { temporalExecutable } from './temporal-binaries.js';
 import { ZoomControl } from './zoom-control.js';
 
@@ -71,7 +73,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   await launchTemporalOnFreePorts(ports, () => launch('temporal'));
   for (const name of ['emulator', 'worker', 'api'] as const) await launch(name);
-  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  // The tests reach Temporal exactly as the stack's processes do, from the same settings.
+  const processConfig = loadConfig(stackEnvironment(dataDir, ports, options));
+  const connection = await Connection.connect(temporalConnectionOptions(processConfig));
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
 
   return {
