@@ -17,7 +17,9 @@ import { installErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import { installAccessControl } from './access.js';
+import { storeReadCheck, type ReadinessCheck, type ReadinessChecks } from './readiness.js';
 import { accessRoutes } from './routes/access.js';
+import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
@@ -29,6 +31,8 @@ export interface AppDependencies {
   gateway: IntegrationGateway;
   /** Asks Zoom for a meeting's start link; the API's only direct Zoom call. */
   fetchStartLink: FetchStartLink;
+  /** Answers once Temporal describes the namespace; without it /readyz says Temporal is not. */
+  checkTemporal?: ReadinessCheck;
   /** Requests one API key may make per minute (default 120). */
   requestsPerMinute?: number;
   /** A pino logger; omitted in tests that want silence. */
@@ -62,7 +66,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     now: deps.now ?? Date.now,
   });
   await registerDocs(app);
-  app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
+  await app.register(healthRoutes({ readiness: readinessChecks(deps) }));
   await app.register(
     zoomIntegrationRoutes({ store: deps.store, gateway: deps.gateway, now: deps.now ?? Date.now }),
   );
@@ -72,6 +76,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accessRoutes({ store: deps.store }));
 
   return app;
+}
+
+function readinessChecks(deps: AppDependencies): ReadinessChecks {
+  const unconfigured = () => Promise.reject(new Error('no Temporal check configured'));
+  return { temporal: deps.checkTemporal ?? unconfigured, store: storeReadCheck(deps.store) };
 }
 
 /** Error answers name their request id in the body too, for the organiser to quote. */

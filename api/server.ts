@@ -10,6 +10,7 @@ import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { createIntegrationGateway } from './integration-gateway.js';
 import { ensureOperatorKey } from './operator-key.js';
+import { temporalNamespaceCheck } from './readiness.js';
 import { createStartLinks } from './zoom-start-links.js';
 
 /** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     gateway,
     fetchStartLink,
     logger,
+    checkTemporal: temporalNamespaceCheck(client),
     requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
