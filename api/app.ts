@@ -33,6 +33,8 @@ export interface AppDependencies {
   fetchStartLink: FetchStartLink;
   /** Answers once Temporal describes the namespace; without it /readyz says Temporal is not. */
   checkTemporal?: ReadinessCheck;
+  /** True once the process is stopping: answers then close their connection. */
+  draining?: () => boolean;
   /** Requests one API key may make per minute (default 120). */
   requestsPerMinute?: number;
   /** A pino logger; omitted in tests that want silence. */
@@ -57,6 +59,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
+    // A kept-alive connection would hold a draining server open until the client lets go.
+    if (deps.draining?.()) reply.header('connection', 'close');
     return withRequestId(request.id, reply.statusCode, payload);
   });
   installErrorHandling(app);

@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../common/config.js';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../common/config.js';
 import { createZoomRequester } from '../activities/zoom/api-client.js';
 import { createZoomPacer } from '../activities/zoom/pacing.js';
 import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
@@ -13,7 +15,7 @@ import { ensureOperatorKey } from './operator-key.js';
 import { temporalNamespaceCheck } from './readiness.js';
 import { createStartLinks } from './zoom-start-links.js';
 
-/** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
+/** The API process: listens until SIGINT or SIGTERM, then drains requests and exits. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
@@ -44,22 +46,40 @@ async function main(): Promise<void> {
     fetchStartLink,
     logger,
     checkTemporal: temporalNamespaceCheck(client),
+    draining: () => stopping,
     requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
-  let stopping = false;
-  const shutdown = async () => {
-    // Ctrl-C reaches the API both from the terminal and from the start script: close once.
-    if (stopping) return;
-    stopping = true;
-    logger.info('api stopping');
-    await app.close();
-    await connection.close();
-    await store.close();
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void drainAndExit(app, config, logger, [connection, store]));
+  process.once('SIGTERM', () => void drainAndExit(app, config, logger, [connection, store]));
+}
+
+let stopping = false;
+
+/**
+ * Stops accepting connections, lets every request in flight finish (an Update may wait on a
+ * workflow for a while), then closes Temporal and the store and exits 0. Requests still running
+ * after the grace period are cut off and the process exits 1, so a stop is always bounded.
+ */
+async function drainAndExit(
+  app: FastifyInstance,
+  config: Config,
+  logger: Logger,
+  resources: { close(): Promise<void> }[],
+): Promise<void> {
+  // Ctrl-C reaches the API both from the terminal and from the start script: drain once.
+  if (stopping) return;
+  stopping = true;
+  logger.info({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'api draining');
+  setTimeout(() => {
+    logger.error('requests still running after the grace period; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * SECOND_MS).unref();
+  await app.close();
+  for (const resource of resources) await resource.close();
+  logger.info('api stopped');
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

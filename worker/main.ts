@@ -1,5 +1,6 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../common/config.js';
+import { SECOND_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { summariseConnection, temporalConnectionOptions } from '../common/temporal-connection.js';
@@ -9,11 +10,16 @@ import { buildActivities } from './activities.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { WORKFLOWS_PATH } from './workflows-path.js';
 
+/** Time for cancelled activities to notice and report after the grace period ends. */
+const SHUTDOWN_FORCE_EXTRA_SECONDS = 10;
+
 /** The worker process: runs integration workflows and their activities until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
-  // The SDK drains in-flight tasks on these signals before `run()` resolves.
+  // On these signals the SDK stops polling and lets in-flight tasks finish before `run()`
+  // resolves; activities still running after the grace period are cancelled (their attempt
+  // fails and another worker retries it), and the force time bounds the whole stop.
   Runtime.install({
     logger: new PinoTemporalLogger(logger),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
@@ -25,6 +31,8 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: INTEGRATION_TASK_QUEUE,
+    shutdownGraceTime: config.SHUTDOWN_GRACE_SECONDS * SECOND_MS,
+    shutdownForceTime: (config.SHUTDOWN_GRACE_SECONDS + SHUTDOWN_FORCE_EXTRA_SECONDS) * SECOND_MS,
     workflowsPath: WORKFLOWS_PATH,
     activities: buildActivities({
       store,

@@ -23,7 +23,11 @@ describe('readiness and liveness', () => {
   const apps: FastifyInstance[] = [];
   const stores: GreenroomStore[] = [];
 
-  async function app(options: { checkTemporal?: ReadinessCheck; breakStore?: boolean }) {
+  async function app(options: {
+    checkTemporal?: ReadinessCheck;
+    breakStore?: boolean;
+    draining?: () => boolean;
+  }) {
     const store = createSqliteStore({
       filename: ':memory:',
       secretBox: createSecretBox(generateKey()),
@@ -34,6 +38,7 @@ describe('readiness and liveness', () => {
       gateway: fakeGateway(),
       fetchStartLink: () => Promise.reject(new Error('unexpected start link')),
       checkTemporal: options.checkTemporal,
+      draining: options.draining,
     });
     apps.push(built);
     return built;
@@ -114,6 +119,20 @@ describe('readiness and liveness', () => {
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toStrictEqual({ ok: true });
+    });
+  });
+
+  describe('when the process drains', () => {
+    it('closes the connection of each answer only while draining', async () => {
+      let draining = false;
+      const built = await app({ checkTemporal: answers, draining: () => draining });
+      const before = await built.inject('/healthz');
+      draining = true;
+      const during = await built.inject('/healthz');
+
+      expect(before.headers.connection).not.toBe('close');
+      expect(during.headers.connection).toBe('close');
+      expect(during.statusCode).toBe(200);
     });
   });
 
