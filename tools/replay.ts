@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
-import { loadConfig } from '../common/config.js';
+import { loadConfig, type Config } from '../common/config.js';
 import { temporalConnectionOptions } from '../common/temporal-connection.js';
 import { WORKFLOWS_PATH } from '../worker/workflows-path.js';
 import { loadHistory } from './history-files.js';
@@ -17,8 +17,6 @@ const { values, positionals } = parseArgs({
     namespace: { type: 'string' },
   },
 });
-// The same settings (TLS, API key) as the API and the worker; the flags override the address.
-const config = loadConfig();
 
 interface NamedHistory {
   workflowId: string;
@@ -41,7 +39,7 @@ async function* fromServer(client: Client, workflowIds: string[]): AsyncIterable
   }
 }
 
-function connect(): Promise<Connection> {
+function connect(config: Config): Promise<Connection> {
   const address = values.address ?? config.TEMPORAL_ADDRESS;
   return Connection.connect(temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: address }));
 }
@@ -63,7 +61,9 @@ async function main(): Promise<number> {
     console.error('give a workflow id, or --file with a history exported as JSON');
     return 2;
   }
-  const connection = files.length ? null : await connect();
+  // The same settings (TLS, API key) as the API and the worker; the flags override them.
+  const config = loadConfig();
+  const connection = files.length ? null : await connect(config);
   const namespace = values.namespace ?? config.TEMPORAL_NAMESPACE;
   const source = connection
     ? fromServer(new Client({ connection, namespace }), positionals)
@@ -80,4 +80,7 @@ async function main(): Promise<number> {
   return allDeterministic && replayed > 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  return 2;
+});
