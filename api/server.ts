@@ -51,8 +51,13 @@ async function main(): Promise<void> {
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
-  process.once('SIGINT', () => void drainAndExit(app, config, logger, [connection, store]));
-  process.once('SIGTERM', () => void drainAndExit(app, config, logger, [connection, store]));
+  const stop = () =>
+    drainAndExit(app, config, logger, [connection, store]).catch((error: unknown) => {
+      logger.error({ err: error }, 'api stop failed');
+      process.exit(1);
+    });
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 let stopping = false;
