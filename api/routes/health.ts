@@ -11,6 +11,9 @@ const report = z.object(
 /**
  * Liveness and readiness, both open to callers without a key (load balancers, orchestrators).
  * Liveness says only that the process answers; readiness that its dependencies do too.
+ * Limitation: readiness is neither authenticated nor rate-limited, and each call costs one
+ * namespace description and one store read; keep the API's port off the open internet or put a
+ * rate limit in front of it.
  */
 export function healthRoutes(deps: { readiness: ReadinessChecks }): FastifyPluginAsyncZod {
   return (app) => {
