@@ -17,8 +17,8 @@ export interface AccessOptions {
   now: () => number;
 }
 
-/** Health and the API description stay open: a load balancer and a reader need no key. */
-const PUBLIC_PATHS = [/^\/healthz$/, /^\/docs(\/|$)/];
+/** Liveness, readiness and the API description stay open: a load balancer and a reader need no key. */
+const PUBLIC_PATHS = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/|$)/];
 
 const WINDOW_MS = 60_000;
 

@@ -20,7 +20,9 @@ import type { IntegrationGateway } from './integration-gateway.js';
 import { installAccessControl } from './access.js';
 import { installIdempotency } from './idempotency.js';
 import { installMetrics, type ApiMetrics } from './metrics.js';
+import { storeReadCheck, type ReadinessCheck, type ReadinessChecks } from './readiness.js';
 import { accessRoutes } from './routes/access.js';
+import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -33,6 +35,10 @@ export interface AppDependencies {
   gateway: IntegrationGateway;
   /** Asks Zoom for a meeting's start link; the API's only direct Zoom call. */
   fetchStartLink: FetchStartLink;
+  /** Answers once Temporal describes the namespace; without it /readyz says Temporal is not. */
+  checkTemporal?: ReadinessCheck;
+  /** True once the process is stopping: answers then close their connection. */
+  draining?: () => boolean;
   /** Requests one API key may make per minute (default 120). */
   requestsPerMinute?: number;
   /** Serves `GET /metrics` and times every request; no metrics route when omitted. */
@@ -61,6 +67,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
+    // A kept-alive connection would hold a draining server open until the client lets go.
+    if (deps.draining?.()) reply.header('connection', 'close');
     return withRequestId(request.id, reply.statusCode, payload);
   });
   installErrorHandling(app);
@@ -72,7 +80,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   installIdempotency(app, deps.store);
   if (deps.metrics) installMetrics(app, deps.metrics);
   await registerDocs(app);
-  app.get('/healthz', { schema: { hide: true } }, () => ({ ok: true }));
+  await app.register(healthRoutes({ readiness: readinessChecks(deps) }));
   await app.register(
     zoomIntegrationRoutes({ store: deps.store, gateway: deps.gateway, now: deps.now ?? Date.now }),
   );
@@ -83,6 +91,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(notificationRoutes({ store: deps.store }));
 
   return app;
+}
+
+function readinessChecks(deps: AppDependencies): ReadinessChecks {
+  const unconfigured = () => Promise.reject(new Error('no Temporal check configured'));
+  return { temporal: deps.checkTemporal ?? unconfigured, store: storeReadCheck(deps.store) };
 }
 
 /** Error answers name their request id in the body too, for the organiser to quote. */

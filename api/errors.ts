@@ -82,6 +82,10 @@ export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
     status: 503,
     message: 'The integration engine is unavailable at the moment; try again shortly.',
   },
+  not_ready: {
+    status: 503,
+    message: 'Not ready: a dependency of the API does not answer; retry shortly.',
+  },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   idempotency_key_reused: {
     status: 422,

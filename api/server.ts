@@ -1,25 +1,29 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../common/config.js';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { loadConfig, type Config } from '../common/config.js';
 import { createZoomRequester } from '../activities/zoom/api-client.js';
 import { meteredFetch } from '../activities/zoom/metered-fetch.js';
 import { createZoomPacer } from '../activities/zoom/pacing.js';
 import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
+import { temporalConnectionOptions } from '../common/temporal-connection.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { countIntegrations } from './integration-counts.js';
 import { createIntegrationGateway } from './integration-gateway.js';
 import { createApiMetrics } from './metrics.js';
 import { ensureOperatorKey } from './operator-key.js';
+import { temporalNamespaceCheck } from './readiness.js';
 import { createStartLinks } from './zoom-start-links.js';
 
-/** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
+/** The API process: listens until SIGINT or SIGTERM, then drains requests and exits. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
   const store = openStore(config, loadSecretBox(config));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const gateway = createIntegrationGateway(client, {
     refreshMarginMs: config.TOKEN_REFRESH_MARGIN_SECONDS * SECOND_MS,
@@ -51,22 +55,46 @@ async function main(): Promise<void> {
     fetchStartLink,
     metrics,
     logger,
+    checkTemporal: temporalNamespaceCheck(client),
+    draining: () => stopping,
     requestsPerMinute: config.API_REQUESTS_PER_MINUTE,
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
 
-  let stopping = false;
-  const shutdown = async () => {
-    // Ctrl-C reaches the API both from the terminal and from the start script: close once.
-    if (stopping) return;
-    stopping = true;
-    logger.info('api stopping');
-    await app.close();
-    await connection.close();
-    await store.close();
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  const stop = () =>
+    drainAndExit(app, config, logger, [connection, store]).catch((error: unknown) => {
+      logger.error({ err: error }, 'api stop failed');
+      process.exit(1);
+    });
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+let stopping = false;
+
+/**
+ * Stops accepting connections, lets every request in flight finish (an Update may wait on a
+ * workflow for a while), then closes Temporal and the store and exits 0. Requests still running
+ * after the grace period are cut off and the process exits 1, so a stop is always bounded.
+ */
+async function drainAndExit(
+  app: FastifyInstance,
+  config: Config,
+  logger: Logger,
+  resources: { close(): Promise<void> }[],
+): Promise<void> {
+  // Ctrl-C reaches the API both from the terminal and from the start script: drain once.
+  if (stopping) return;
+  stopping = true;
+  logger.info({ graceSeconds: config.SHUTDOWN_GRACE_SECONDS }, 'api draining');
+  setTimeout(() => {
+    logger.error('requests still running after the grace period; exiting');
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * SECOND_MS).unref();
+  await app.close();
+  for (const resource of resources) await resource.close();
+  logger.info('api stopped');
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {

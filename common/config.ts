@@ -2,9 +2,13 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const seconds = z.coerce.number().int().positive();
+/** An optional setting where an empty value counts as unset, as compose files pass them. */
+const optionalText = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().min(1).optional(),
+);
 
-/** The whole environment Greenroom reads, parsed once at start; every problem is listed at once. */
-export const configSchema = z.object({
+const settingsSchema = z.object({
   GREENROOM_DATA_DIR: z.string().min(1).default('data'),
   GREENROOM_ENCRYPTION_KEY: z
     .string()
@@ -20,6 +24,22 @@ export const configSchema = z.object({
     .optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** `true` connects to Temporal over TLS, trusting the system's roots unless a CA is given. */
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((value) => value === 'true'),
+  /** Path of the CA certificate that signed the Temporal server's certificate (PEM). */
+  TEMPORAL_TLS_CA: optionalText,
+  /** Paths of the client certificate and its key for mutual TLS (PEM); both or neither. */
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  /** The name the server's certificate is checked against, when it differs from the address. */
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  /** A Temporal Cloud API key; implies TLS. Never logged. */
+  TEMPORAL_API_KEY: optionalText,
+  /** Seconds a stopping worker or API lets in-flight work finish before giving up on it. */
+  SHUTDOWN_GRACE_SECONDS: seconds.default(30),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
   ZOOM_OAUTH_URL: z.url().default('https://zoom.us/oauth/token'),
@@ -39,6 +59,17 @@ export const configSchema = z.object({
     .regex(/^(off|[^\s:]+:\d{1,5})$/, 'must be host:port (such as 127.0.0.1:9464) or off')
     .default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The whole environment Greenroom reads, parsed once at start; every problem is listed at once. */
+export const configSchema = settingsSchema.superRefine((config, context) => {
+  // A certificate without its key (or the reverse) cannot authenticate: refuse it at start.
+  if (Boolean(config.TEMPORAL_TLS_CERT) === Boolean(config.TEMPORAL_TLS_KEY)) return;
+  context.addIssue({
+    code: 'custom',
+    path: [config.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
+    message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mutual TLS)',
+  });
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -17,3 +17,10 @@ export const ZOOM_HTTP_TIMEOUT_MS = 10 * SECOND_MS;
 
 /** How long an organiser's Update may hold its caller before answering. */
 export const UPDATE_ANSWER_BUDGET_MS = 20 * SECOND_MS;
+
+/**
+ * How long Temporal keeps a closed workflow's history (the namespace's retention), so a failed
+ * child can still be downloaded and replayed for a week; the start script, the test stack and
+ * docker-compose.yml set it.
+ */
+export const CLOSED_WORKFLOW_RETENTION_HOURS = 7 * 24;

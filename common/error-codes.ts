@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'zoom_unavailable',
   'token_expired',
   'workflow_unavailable',
+  'not_ready',
   'payload_too_large',
   'idempotency_key_reused',
   'internal_error',

@@ -15,6 +15,10 @@ export const REDACTED_PATHS = [
   // An activity's task token completes the activity for whoever holds it.
   'taskToken',
   '*.taskToken',
+  'apiKey',
+  '*.apiKey',
+  'TEMPORAL_API_KEY',
+  '*.TEMPORAL_API_KEY',
 ];
 
 /** A JSON logger; pretty output only when writing to a terminal. */

@@ -62,6 +62,18 @@ install_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# Only the test command needs it: `docker-compose config` checks docker-compose.yml (no Docker
+# engine runs here). Debian's package, installed only when no docker-compose is on PATH.
+install_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return
+  echo "installing docker-compose (Debian package) to check docker-compose.yml"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -qq docker-compose >/dev/null ||
+    { $sudo apt-get update -qq && $sudo apt-get install -y -qq docker-compose >/dev/null; }
+}
+
 install_npm_packages
 install_temporal_cli
 install_test_server

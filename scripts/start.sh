@@ -61,6 +61,17 @@ done
   "${search_attribute_flags[@]}" >>"$LOG_DIR/temporal.log" 2>&1 &
 PIDS+=($!)
 wait_for "temporal dev server" "http://127.0.0.1:$TEMPORAL_UI_PORT/" "${PIDS[-1]}"
+# The dev server keeps closed workflows one day; a week (CLOSED_WORKFLOW_RETENTION_HOURS) leaves
+# time to download and replay a failed child's history.
+for attempt in $(seq 1 20); do
+  if "$TEMPORAL_BIN" operator namespace update --address "127.0.0.1:$TEMPORAL_PORT" \
+    --retention 168h default >>"$LOG_DIR/temporal.log" 2>&1; then break; fi
+  if [ "$attempt" = 20 ]; then
+    echo "could not set the namespace's retention; see $LOG_DIR/temporal.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
 
 node --import tsx zoom-emulator/server.ts >>"$LOG_DIR/zoom-emulator.log" 2>&1 &
 PIDS+=($!)

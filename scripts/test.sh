@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 WANT_TEST_BROWSER=1
 source scripts/install.sh
+install_docker_compose
 
 echo "== prettier" && npx prettier --check .
 echo "== eslint" && npx eslint .

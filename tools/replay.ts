@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { loadConfig, type Config } from '../common/config.js';
+import { temporalConnectionOptions } from '../common/temporal-connection.js';
 import { WORKFLOWS_PATH } from '../worker/workflows-path.js';
 import { loadHistory } from './history-files.js';
 
@@ -11,8 +13,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     file: { type: 'string', multiple: true },
-    address: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
-    namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
+    address: { type: 'string' },
+    namespace: { type: 'string' },
   },
 });
 
@@ -37,6 +39,11 @@ async function* fromServer(client: Client, workflowIds: string[]): AsyncIterable
   }
 }
 
+function connect(config: Config): Promise<Connection> {
+  const address = values.address ?? config.TEMPORAL_ADDRESS;
+  return Connection.connect(temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: address }));
+}
+
 function report(result: ReplayResult): boolean {
   if (!result.error) {
     console.log(`deterministic: ${result.workflowId}`);
@@ -54,9 +61,12 @@ async function main(): Promise<number> {
     console.error('give a workflow id, or --file with a history exported as JSON');
     return 2;
   }
-  const connection = files.length ? null : await Connection.connect({ address: values.address });
+  // The same settings (TLS, API key) as the API and the worker; the flags override them.
+  const config = loadConfig();
+  const connection = files.length ? null : await connect(config);
+  const namespace = values.namespace ?? config.TEMPORAL_NAMESPACE;
   const source = connection
-    ? fromServer(new Client({ connection, namespace: values.namespace }), positionals)
+    ? fromServer(new Client({ connection, namespace }), positionals)
     : fromFiles(files);
   let allDeterministic = true;
   let replayed = 0;
@@ -70,4 +80,7 @@ async function main(): Promise<number> {
   return allDeterministic && replayed > 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  return 2;
+});

@@ -32,6 +32,8 @@ const DOCUMENTED_ROUTES = [
   'delete /events/{eventId}/sessions/{sessionId}',
   'put /events/{eventId}/sessions/{sessionId}/stream',
   'get /events/{eventId}/sessions/{sessionId}/zoom/start-url',
+  'get /healthz',
+  'get /readyz',
 ];
 
 function operations(paths: Record<string, Record<string, unknown>>): string[] {
@@ -79,7 +81,7 @@ describe('buildApp', () => {
   });
 
   describe('when the OpenAPI document is requested', () => {
-    it('lists exactly the integration, people, host and session routes', async () => {
+    it('lists exactly the integration, people, host, session, access and health routes', async () => {
       const response = await (
         await api.app(fakeGateway())
       ).inject({ method: 'GET', url: '/docs/json' });

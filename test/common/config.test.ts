@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../common/config.js';
+import { loadConfig } from '../../common/config.js';
+import { configProblemsOf } from '../support/config-problems.js';
 
 const VALID_KEY = Buffer.alloc(32, 7).toString('base64');
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-
-  throw new Error('expected loadConfig to throw a ConfigError');
-}
+const problemsOf = (env: Record<string, string>) => configProblemsOf(() => loadConfig(env));
 
 describe('loadConfig', () => {
   describe('when the environment is empty', () => {
@@ -21,6 +13,8 @@ describe('loadConfig', () => {
         GREENROOM_DATA_DIR: 'data',
         TEMPORAL_ADDRESS: '127.0.0.1:7233',
         TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TLS: false,
+        SHUTDOWN_GRACE_SECONDS: 30,
         API_HOST: '127.0.0.1',
         API_PORT: 8080,
         ZOOM_OAUTH_URL: 'https://zoom.us/oauth/token',

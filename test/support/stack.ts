@@ -1,10 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../common/config.js';
+import { CLOSED_WORKFLOW_RETENTION_HOURS } from '../../common/durations.js';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
+import { temporalConnectionOptions } from '../../common/temporal-connection.js';
 import { temporalExecutable } from './temporal-binaries.js';
 import { ZoomControl, type ZoomApp } from './zoom-control.js';
 
@@ -46,6 +50,11 @@ export interface Stack {
   /** Stops one named process (to test crashes) or, without a name, everything. */
   stop(name?: ProcessName): Promise<void>;
   restart(name: ProcessName): Promise<void>;
+  /**
+   * Sends SIGTERM to one process, as an orchestrator stopping it does, and answers how it exited
+   * once it has; restart brings it back.
+   */
+  terminate(name: ProcessName): Promise<ExitStatus>;
   /** Kills one process at once (SIGKILL), as a crash would; restart brings it back. */
   kill(name: ProcessName): Promise<void>;
   /** The operating-system process id, for measurements such as the worker's memory. */
@@ -53,6 +62,11 @@ export interface Stack {
 }
 
 export type ProcessName = 'temporal' | 'emulator' | 'worker' | 'api';
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = join(options.dir, 'data');
@@ -75,8 +89,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await waitUntilReady(name, ports, running.get(name), logFile);
   };
   await launchTemporalOnFreePorts(ports, () => launch('temporal'));
+  await keepClosedWorkflowsAWeek(ports.temporal);
   for (const name of ['emulator', 'worker', 'api'] as const) await launch(name);
-  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  // The tests reach Temporal exactly as the stack's processes do, from the same settings.
+  const processConfig = loadConfig(stackEnvironment(dataDir, ports, options));
+  const connection = await Connection.connect(temporalConnectionOptions(processConfig));
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
 
   const api: Stack['api'] = (method, path, body) =>
@@ -102,6 +119,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     pid(name) {
       return running.get(name)?.pid;
+    },
+    async terminate(name) {
+      const child = running.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${name} is not running`);
+      }
+      const exited = new Promise<ExitStatus>((done) =>
+        child.once('exit', (code, signal) => done({ code, signal })),
+      );
+      child.kill('SIGTERM');
+      return exited;
     },
     async kill(name) {
       const child = running.get(name);
@@ -134,6 +162,20 @@ async function launchTemporalOnFreePorts(ports: Ports, launch: () => Promise<voi
       ports.ui = await freePort();
     }
   }
+}
+
+/** As scripts/start.sh does: the dev server registers the namespace with one day's retention. */
+async function keepClosedWorkflowsAWeek(temporalPort: number): Promise<void> {
+  await promisify(execFile)(temporalExecutable('temporal'), [
+    'operator',
+    'namespace',
+    'update',
+    '--address',
+    `127.0.0.1:${temporalPort}`,
+    '--retention',
+    `${CLOSED_WORKFLOW_RETENTION_HOURS}h`,
+    'default',
+  ]);
 }
 
 function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) {
