@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { toSession, type SessionRow } from './rows.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   LocalSaveResult,
@@ -13,27 +14,6 @@ import type {
   ZoomSessionCommit,
   ZoomSessionKind,
 } from './types.js';
-
-interface SessionRow {
-  id: string;
-  event_id: string;
-  title: string;
-  start_local: string;
-  time_zone: string;
-  start_utc_ms: number;
-  duration_minutes: number;
-  expected_attendees: number;
-  stream_source: 'off' | 'zoom';
-  stream_kind: ZoomSessionKind | null;
-  stream_host_id: string | null;
-  zoom_host_id: string | null;
-  zoom_meeting_id: string | null;
-  zoom_meeting_kind: ZoomSessionKind | null;
-  zoom_join_url: string | null;
-  revision: number;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
 
 type Db = Database.Database;
 
@@ -75,37 +55,6 @@ export function createSqliteSessionStore(db: Db, now: () => number): SessionStor
     reserveHostDailyWrite: (accountId, hostId, utcDay, limit) =>
       run(() => reserveDailyWrite(db, { accountId, hostId, utcDay }, limit)),
   };
-}
-
-function toSession(row: SessionRow): Session {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    title: row.title,
-    startLocal: row.start_local,
-    timeZone: row.time_zone,
-    startUtcMs: row.start_utc_ms,
-    durationMinutes: row.duration_minutes,
-    expectedAttendees: row.expected_attendees,
-    stream: toStream(row),
-    zoom:
-      row.zoom_meeting_id && row.zoom_meeting_kind && row.zoom_host_id
-        ? {
-            kind: row.zoom_meeting_kind,
-            meetingId: row.zoom_meeting_id,
-            hostId: row.zoom_host_id,
-            joinUrl: row.zoom_join_url ?? '',
-          }
-        : null,
-    revision: row.revision,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
-  };
-}
-
-function toStream(row: SessionRow): StreamSetting {
-  if (row.stream_source === 'off' || !row.stream_kind) return { source: 'off' };
-  return { source: 'zoom', kind: row.stream_kind, hostId: row.stream_host_id };
 }
 
 function selectRow(db: Db, eventId: string, sessionId: string): SessionRow | undefined {

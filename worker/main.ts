@@ -3,7 +3,7 @@ import { loadConfig } from '../common/config.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { INTEGRATION_TASK_QUEUE } from '../common/task-queues.js';
-import { openStore } from '../store/open-store.js';
+import { describeStore, openStore } from '../store/open-store.js';
 import { buildActivities } from './activities.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
 import { WORKFLOWS_PATH } from './workflows-path.js';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     logger: new PinoTemporalLogger(logger),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
-  const store = openStore(config, loadSecretBox(config));
+  const store = await openStore(config, loadSecretBox(config));
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
     }),
   });
   logger.info(
-    { taskQueue: INTEGRATION_TASK_QUEUE, address: config.TEMPORAL_ADDRESS },
+    {
+      taskQueue: INTEGRATION_TASK_QUEUE,
+      address: config.TEMPORAL_ADDRESS,
+      store: describeStore(config),
+    },
     'worker started',
   );
   await worker.run();

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
-import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore, LocalSessionSave } from '../../store/types.js';
 import {
   licensedHost,
@@ -9,18 +8,10 @@ import {
   sessionStreamingThrough,
   stopStreaming,
 } from '../support/sessions.js';
+import { useStoreBackends } from '../support/store-backends.js';
 
 let store: GreenroomStore;
 const EVENT = 'evt-1';
-
-beforeEach(async () => {
-  store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
-  for (const hostId of ['host-a', 'host-b']) await licensedHost(store, EVENT, hostId);
-});
-
-afterEach(async () => {
-  await store.close();
-});
 
 function localSave(overrides: Partial<LocalSessionSave> = {}): LocalSessionSave {
   return {
@@ -33,7 +24,16 @@ function localSave(overrides: Partial<LocalSessionSave> = {}): LocalSessionSave 
   };
 }
 
-describe('sqlite session store', () => {
+describe.each(useStoreBackends())('$name session store', (backend) => {
+  beforeEach(async () => {
+    store = await backend.open(createSecretBox(generateKey()));
+    for (const hostId of ['host-a', 'host-b']) await licensedHost(store, EVENT, hostId);
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
   describe('when sessions are saved without Zoom', () => {
     it('creates, updates by revision and refuses a stale or duplicate save', async () => {
       const created = await store.saveSessionLocally(localSave());
