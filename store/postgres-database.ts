@@ -27,12 +27,8 @@ const MAX_ATTEMPTS = 30;
 const MAX_BACKOFF_MS = 200;
 
 /** BIGINT (milliseconds, counts) as numbers: every value Greenroom stores fits in 2^53. */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 export function connectPostgres(url: string, poolSize = 10): PostgresDatabase {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });

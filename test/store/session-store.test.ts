@@ -8,7 +8,7 @@ import {
   sessionStreamingThrough,
   stopStreaming,
 } from '../support/sessions.js';
-import { useStoreBackends } from '../support/store-backends.js';
+import { openStoreAt, useStoreBackends } from '../support/store-backends.js';
 
 let store: GreenroomStore;
 const EVENT = 'evt-1';
@@ -186,9 +186,23 @@ describe.each(useStoreBackends())('$name session store', (backend) => {
       const reserve = (hostId: string, day: string) =>
         store.reserveHostDailyWrite('acct', hostId, day, 3);
       const today = await Promise.all([1, 2, 3, 4].map(() => reserve('host-a', '2027-03-01')));
-      expect(today).toEqual([true, true, true, false]);
+      // Sent at once, they may be counted in any order: three of the four get through.
+      expect(today.filter(Boolean)).toHaveLength(3);
       expect(await reserve('host-b', '2027-03-01')).toBe(true);
       expect(await reserve('host-a', '2027-03-02')).toBe(true);
+    });
+
+    it('lets two processes writing at once take the day’s budget exactly once', async () => {
+      const location = await backend.freshLocation();
+      const box = createSecretBox(generateKey());
+      const first = await openStoreAt(location, box);
+      const second = await openStoreAt(location, box);
+      const attempts = Array.from({ length: 30 }, (_, n) =>
+        (n % 2 === 0 ? first : second).reserveHostDailyWrite('acct', 'host-a', '2027-03-01', 7),
+      );
+      const granted = (await Promise.all(attempts)).filter(Boolean);
+      expect(granted).toHaveLength(7);
+      await Promise.all([first.close(), second.close()]);
     });
   });
 });

@@ -5,13 +5,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import type { SecretBox } from '../../common/crypto.js';
-import { createPostgresStore } from '../../store/postgres-store.js';
-import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
+import { openStoreAt, type StoreLocation } from './store-location.js';
 
-/** Where a test's store lives; plain data, so a worker thread can open the same store. */
-export type StoreLocation =
-  { kind: 'sqlite'; filename: string } | { kind: 'postgres'; url: string };
+export { openStoreAt, type StoreLocation };
 
 export interface StoreBackend {
   name: 'sqlite' | 'postgres';
@@ -19,16 +16,6 @@ export interface StoreBackend {
   freshLocation(): Promise<StoreLocation>;
   /** A fresh store, opened. */
   open(secretBox: SecretBox, now?: () => number): Promise<GreenroomStore>;
-}
-
-export function openStoreAt(
-  location: StoreLocation,
-  secretBox: SecretBox,
-  now?: () => number,
-): Promise<GreenroomStore> {
-  if (location.kind === 'postgres')
-    return createPostgresStore({ url: location.url, secretBox, now });
-  return Promise.resolve(createSqliteStore({ filename: location.filename, secretBox, now }));
 }
 
 /**
