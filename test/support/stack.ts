@@ -17,6 +17,12 @@ export interface StackOptions {
   extraEnv?: Record<string, string>;
   /** Start the Temporal UI as well (for UI tests); headless otherwise. */
   withUi?: boolean;
+  /** Worker processes to run (1 by default): `worker`, then `worker-2`, `worker-3`, … */
+  workers?: number;
+  /** API processes to run (1 by default), each on its own port: `api`, then `api-2`, … */
+  apis?: number;
+  /** The PostgreSQL store every worker and API shares; the SQLite file in `dir` otherwise. */
+  databaseUrl?: string;
 }
 
 /**
@@ -25,6 +31,8 @@ export interface StackOptions {
  */
 export interface Stack {
   apiUrl: string;
+  /** Every API process's address, the first one's (`apiUrl`) first. */
+  apiUrls: string[];
   /** The operator key the API made on its first start, as an Authorization header. */
   apiHeaders: Record<string, string>;
   /** Calls the API with the operator key; answers the status and the parsed body ({} if none). */
@@ -33,6 +41,8 @@ export interface Stack {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The same call through the API process at `index` (0 is `api`, 1 is `api-2`, …). */
+  apiVia(index: number): Stack['api'];
   zoom: ZoomControl;
   temporalAddress: string;
   uiUrl: string | null;
@@ -48,37 +58,53 @@ export interface Stack {
   pid(name: ProcessName): number | undefined;
 }
 
-export type ProcessName = 'temporal' | 'emulator' | 'worker' | 'api';
+export type ProcessName = 'temporal' | 'emulator' | Numbered<'worker'> | Numbered<'api'>;
+/** The first process of a kind has the plain name, later ones a number from 2. */
+type Numbered<Kind extends string> = Kind | `${Kind}-${number}`;
+
+const numbered = <Kind extends string>(kind: Kind, count: number): Numbered<Kind>[] =>
+  Array.from({ length: count }, (_, n) => (n === 0 ? kind : (`${kind}-${n + 1}` as const)));
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = join(options.dir, 'data');
   const logDir = join(options.dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const ports = {
+  const workers = numbered('worker', options.workers ?? 1);
+  const apis = numbered('api', options.apis ?? 1);
+  const ports: Ports = {
     temporal: await freePort(),
     ui: await freePort(),
     emulator: await freePort(),
-    api: await freePort(),
+    apis: new Map<string, number>(),
   };
+  for (const name of apis) ports.apis.set(name, await freePort());
   const running = new Map<ProcessName, ChildProcess>();
 
   const launch = async (name: ProcessName) => {
     const logFile = join(logDir, `${name}.log`);
-    const command = stackCommands(dataDir, ports, options)[name];
-    running.set(name, spawnLogged(command, stackEnvironment(dataDir, ports, options), logFile));
+    const command = stackCommands(dataDir, ports, options)[kindOf(name)];
+    const env = stackEnvironment(dataDir, ports, options, ports.apis.get(name));
+    running.set(name, spawnLogged(command, env, logFile));
     await waitUntilReady(name, ports, running.get(name), logFile);
   };
   await launchTemporalOnFreePorts(ports, () => launch('temporal'));
-  for (const name of ['emulator', 'worker', 'api'] as const) await launch(name);
+  // One after the other: the first API makes the operator key the later ones then find.
+  for (const name of ['emulator', ...workers, ...apis] as const) await launch(name);
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
+  const apiUrls = apis.map((name) => `http://127.0.0.1:${ports.apis.get(name)}`);
+  const apiVia =
+    (index: number): Stack['api'] =>
+    (method, path, body) =>
+      callApi(apiUrls[index] ?? '', `Bearer ${operatorKey}`, method, path, body);
 
   return {
-    apiUrl: `http://127.0.0.1:${ports.api}`,
+    apiUrl: apiUrls[0] ?? '',
+    apiUrls,
     apiHeaders: { authorization: `Bearer ${operatorKey}` },
-    api: (method, path, body) =>
-      callApi(`http://127.0.0.1:${ports.api}`, `Bearer ${operatorKey}`, method, path, body),
+    api: apiVia(0),
+    apiVia,
     zoom: new ZoomControl(`http://127.0.0.1:${ports.emulator}`),
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,
@@ -86,7 +112,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     dataDir,
     logDir,
     async stop(name) {
-      const names = name ? [name] : (['api', 'worker', 'emulator', 'temporal'] as const);
+      const names = name ? [name] : ([...apis, ...workers, 'emulator', 'temporal'] as const);
       for (const each of names) await stopProcess(running.get(each));
       if (!name) await connection.close();
     },
@@ -107,7 +133,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api', number>;
+interface Ports {
+  temporal: number;
+  ui: number;
+  emulator: number;
+  /** Each API process's port, by name. */
+  apis: Map<string, number>;
+}
+
+function kindOf(name: ProcessName): 'temporal' | 'emulator' | 'worker' | 'api' {
+  if (name.startsWith('worker')) return 'worker';
+  if (name.startsWith('api')) return 'api';
+  return name === 'temporal' ? 'temporal' : 'emulator';
+}
 
 /**
  * The dev server also binds ports of its own choosing (HTTP API, metrics, internal services), so
@@ -126,13 +164,19 @@ async function launchTemporalOnFreePorts(ports: Ports, launch: () => Promise<voi
   }
 }
 
-function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) {
+function stackEnvironment(
+  dataDir: string,
+  ports: Ports,
+  options: StackOptions,
+  apiPort: number | undefined,
+) {
   return {
     ...process.env,
     GREENROOM_DATA_DIR: dataDir,
+    ...(options.databaseUrl ? { GREENROOM_DATABASE_URL: options.databaseUrl } : {}),
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
     API_HOST: '127.0.0.1',
-    API_PORT: String(ports.api),
+    API_PORT: String(apiPort ?? 0),
     ZOOM_OAUTH_URL: `http://127.0.0.1:${ports.emulator}/oauth/token`,
     ZOOM_API_URL: `http://127.0.0.1:${ports.emulator}/v2`,
     ZOOM_EMULATOR_HOST: '127.0.0.1',
@@ -170,7 +214,7 @@ function stackCommands(dataDir: string, ports: Ports, options: StackOptions) {
     emulator: tsx('zoom-emulator/server.ts'),
     worker: tsx('worker/main.ts'),
     api: tsx('api/server.ts'),
-  } satisfies Record<ProcessName, string[]>;
+  } satisfies Record<ReturnType<typeof kindOf>, string[]>;
 }
 
 function spawnLogged(command: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
@@ -209,7 +253,8 @@ function lastLines(logFile: string): string {
 async function isReady(name: ProcessName, ports: Ports, logFile: string): Promise<boolean> {
   if (name === 'temporal') return namespaceReady(ports.temporal);
   if (name === 'emulator') return answers(`http://127.0.0.1:${ports.emulator}/_control/clock`);
-  if (name === 'api') return answers(`http://127.0.0.1:${ports.api}/healthz`);
+  const apiPort = ports.apis.get(name);
+  if (apiPort !== undefined) return answers(`http://127.0.0.1:${apiPort}/healthz`);
   // The worker has no port; it is ready once its log says it started polling.
   return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker started"');
 }

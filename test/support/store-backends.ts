@@ -47,7 +47,15 @@ export function useStoreBackends(): StoreBackend[] {
   ];
 }
 
-/** One database per test file, created and migrated on first use. */
+/** An empty database of its own on the test run's server, for a stack's processes to share. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = new FileDatabase(inject('postgresUrl'));
+  const url = await database.emptied();
+
+  return { url, drop: () => database.drop() };
+}
+
+/** One database per test file, created on first use (the store migrates it when opened). */
 class FileDatabase {
   private readonly name = `greenroom_test_${randomUUID().replaceAll('-', '')}`;
   private created = false;
