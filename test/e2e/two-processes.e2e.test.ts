@@ -83,18 +83,20 @@ async function read<T>(path: string): Promise<T[]> {
   return (await via(1)<{ items: T[] }>('GET', path)).body.items;
 }
 
-/** Worker identities (`pid@host`) that started activities, over every workflow of the run. */
-async function activityWorkers(): Promise<Set<string>> {
-  const identities = new Set<string>();
+/** How many workflow and activity tasks each worker (`pid@host`) ran, over every workflow. */
+async function tasksByWorker(): Promise<Map<string, number>> {
+  const tasks = new Map<string, number>();
   for await (const execution of stack.client.workflow.list()) {
     const handle = stack.client.workflow.getHandle(execution.workflowId, execution.runId);
     for (const event of (await handle.fetchHistory()).events ?? []) {
-      const identity = event.activityTaskStartedEventAttributes?.identity;
-      if (identity) identities.add(identity);
+      const identity =
+        event.activityTaskStartedEventAttributes?.identity ??
+        event.workflowTaskStartedEventAttributes?.identity;
+      if (identity) tasks.set(identity, (tasks.get(identity) ?? 0) + 1);
     }
   }
 
-  return identities;
+  return tasks;
 }
 
 describe('two workers and two APIs on one PostgreSQL store', () => {
@@ -132,9 +134,19 @@ describe('two workers and two APIs on one PostgreSQL store', () => {
     expect((await stack.zoom.tokens(app.clientId)).length).toBeLessThanOrEqual(regenerates + 1);
   });
 
-  it('spread the work over both workers and never log the database password', async () => {
-    expect((await activityWorkers()).size).toBe(2);
+  it('carries on with the second worker once the first stops', async () => {
+    const workers = [stack.pid('worker'), stack.pid('worker-2')];
+    await stack.stop('worker');
+    const regenerated = await via(1)('POST', `${EVENT}/zoom/token/regenerate`);
+    expect(regenerated.status).toBe(200);
+
+    const tasks = await tasksByWorker();
+    const pids = [...tasks.keys()].map((identity) => Number(identity.split('@')[0]));
+    expect(pids.sort()).toEqual(workers.sort());
+  });
+
+  it('never logs the database password', () => {
     const password = decodeURIComponent(new URL(database.url).password);
-    if (password) expect(findSecrets(collectLogs(stack.logDir), [password])).toEqual([]);
+    expect(findSecrets(collectLogs(stack.logDir), [password || 'no password'])).toEqual([]);
   });
 });
