@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 source scripts/install.sh
+install_postgresql_for_tests
 
 echo "== prettier" && npx prettier --check .
 echo "== eslint" && npx eslint .
