@@ -1,6 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PostgresDatabase, Sql } from './postgres-database.js';
-import { hashOf, parseApiToken, toAuditEntry, toKey, type AuditRow, type KeyRow } from './rows.js';
+import {
+  auditColumns,
+  hashOf,
+  parseApiToken,
+  toAuditEntry,
+  toKey,
+  type AuditRow,
+  type KeyRow,
+} from './rows.js';
 import type { AccessStore, ApiKey, ApiKeyKind, AuditEntry } from './types.js';
 
 /** Any fixed number: audit appends hold it until they commit, so seq grows in commit order. */
@@ -67,15 +75,7 @@ async function insertAudit(sql: Sql, entry: Omit<AuditEntry, 'seq'>): Promise<vo
   await sql.run(
     `INSERT INTO audit_log (at_ms, key_id, method, route, event_id, status, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      entry.atMs,
-      entry.keyId,
-      entry.method,
-      entry.route,
-      entry.eventId,
-      entry.status,
-      entry.requestId,
-    ],
+    [...auditColumns(entry)],
   );
 }
 

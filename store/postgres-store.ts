@@ -6,6 +6,7 @@ import { connectPostgres, type PostgresDatabase, type Sql } from './postgres-dat
 import { createPostgresHostStore } from './postgres-host-store.js';
 import { createPostgresScanStore } from './postgres-scan-store.js';
 import { createPostgresSessionStore } from './postgres-session-store.js';
+import { toCredentials, toToken, type ConnectionRow, type CredentialsRow } from './rows.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -14,25 +15,6 @@ import type {
   StoredToken,
   TokenInput,
 } from './types.js';
-
-interface CredentialsRow {
-  id: string;
-  event_id: string;
-  account_id: string;
-  client_id: string;
-  client_secret_sealed: string;
-  created_at_ms: number;
-}
-
-interface ConnectionRow {
-  event_id: string;
-  credentials_id: string;
-  access_token_sealed: string;
-  token_preview: string;
-  token_fingerprint: string;
-  minted_at_ms: number;
-  expires_at_ms: number;
-}
 
 export interface PostgresStoreOptions {
   /** A postgres:// URL; it may hold a password, so it is never logged. */
@@ -103,14 +85,7 @@ async function selectCredentials(
   ]);
   if (!row) return null;
 
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    accountId: row.account_id,
-    clientId: row.client_id,
-    clientSecret: box.open(row.client_secret_sealed),
-    createdAtMs: row.created_at_ms,
-  };
+  return toCredentials(row, box);
 }
 
 async function upsertConnection(
@@ -168,15 +143,7 @@ async function selectToken(
   ]);
   if (!row) return null;
 
-  return {
-    eventId: row.event_id,
-    credentialsId: row.credentials_id,
-    accessToken: box.open(row.access_token_sealed),
-    preview: row.token_preview,
-    fingerprint: row.token_fingerprint,
-    mintedAtMs: row.minted_at_ms,
-    expiresAtMs: row.expires_at_ms,
-  };
+  return toToken(row, box);
 }
 
 async function selectConnection(

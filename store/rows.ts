@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { SecretBox } from '../common/crypto.js';
 import type {
   ApiKey,
   ApiKeyKind,
   AuditEntry,
   Person,
   Session,
+  StoredCredentials,
+  StoredToken,
   StreamSetting,
   ZoomHost,
   ZoomHostState,
@@ -199,4 +202,60 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     status: row.status,
     requestId: row.request_id,
   };
+}
+
+export interface CredentialsRow {
+  id: string;
+  event_id: string;
+  account_id: string;
+  client_id: string;
+  client_secret_sealed: string;
+  created_at_ms: number;
+}
+
+export interface ConnectionRow {
+  event_id: string;
+  credentials_id: string;
+  access_token_sealed: string;
+  token_preview: string;
+  token_fingerprint: string;
+  minted_at_ms: number;
+  expires_at_ms: number;
+}
+
+/** The credentials with their secret opened: only the store's callers that mint get them. */
+export function toCredentials(row: CredentialsRow, box: SecretBox): StoredCredentials {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    accountId: row.account_id,
+    clientId: row.client_id,
+    clientSecret: box.open(row.client_secret_sealed),
+    createdAtMs: row.created_at_ms,
+  };
+}
+
+export function toToken(row: ConnectionRow, box: SecretBox): StoredToken {
+  return {
+    eventId: row.event_id,
+    credentialsId: row.credentials_id,
+    accessToken: box.open(row.access_token_sealed),
+    preview: row.token_preview,
+    fingerprint: row.token_fingerprint,
+    mintedAtMs: row.minted_at_ms,
+    expiresAtMs: row.expires_at_ms,
+  };
+}
+
+/** The audit columns in insert order: key, method, route, event, status, request id. */
+export function auditColumns(entry: Omit<AuditEntry, 'seq'>) {
+  return [
+    entry.atMs,
+    entry.keyId,
+    entry.method,
+    entry.route,
+    entry.eventId,
+    entry.status,
+    entry.requestId,
+  ] as const;
 }

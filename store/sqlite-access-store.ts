@@ -1,6 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { hashOf, parseApiToken, toAuditEntry, toKey, type AuditRow, type KeyRow } from './rows.js';
+import {
+  auditColumns,
+  hashOf,
+  parseApiToken,
+  toAuditEntry,
+  toKey,
+  type AuditRow,
+  type KeyRow,
+} from './rows.js';
 import { prepared } from './sqlite-statements.js';
 import type { AccessStore, ApiKey, ApiKeyKind, AuditEntry } from './types.js';
 
@@ -67,15 +75,7 @@ function insertAudit(db: Database.Database, entry: Omit<AuditEntry, 'seq'>): voi
     db,
     `INSERT INTO audit_log (at_ms, key_id, method, route, event_id, status, request_id)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    entry.atMs,
-    entry.keyId,
-    entry.method,
-    entry.route,
-    entry.eventId,
-    entry.status,
-    entry.requestId,
-  );
+  ).run(...auditColumns(entry));
 }
 
 function selectAudit(
