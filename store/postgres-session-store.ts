@@ -1,14 +1,20 @@
 import type { PostgresDatabase, Sql } from './postgres-database.js';
 import { toSession, type SessionRow } from './rows.js';
+import {
+  planColumns,
+  refuseLocalSave,
+  replacedMeeting,
+  sessionUnchanged,
+  streamColumns,
+  streamOf,
+} from './session-rules.js';
 import type {
   LocalSaveResult,
   LocalSessionSave,
   Page,
   PendingMeetingDeletion,
   Session,
-  SessionPlan,
   SessionStore,
-  StreamSetting,
   ZoomCommitResult,
   ZoomSessionCommit,
   ZoomSessionKind,
@@ -82,14 +88,8 @@ async function saveLocally(
   nowMs: number,
 ): Promise<LocalSaveResult> {
   const row = await selectRow(sql, save.eventId, save.sessionId);
-  if (save.expectedRevision === null && row) return { kind: 'conflict', session: toSession(row) };
-  if (save.expectedRevision !== null) {
-    if (!row) return { kind: 'not_found' };
-    if (row.revision !== save.expectedRevision)
-      return { kind: 'conflict', session: toSession(row) };
-  }
-  const keepsMeeting = save.stream.source === 'zoom' && save.stream.hostId !== null;
-  if (row?.zoom_meeting_id && keepsMeeting) return { kind: 'has_meeting' };
+  const refusal = refuseLocalSave(row, save);
+  if (refusal) return refusal;
 
   const meetingReleased = row ? await releaseMeeting(sql, row, nowMs) : false;
   if (row) await updatePlan(sql, save, nowMs);
@@ -97,22 +97,6 @@ async function saveLocally(
   const session = (await selectSession(sql, save.eventId, save.sessionId)) as Session;
 
   return { kind: 'saved', session, meetingReleased };
-}
-
-function streamColumns(stream: StreamSetting): [string, string | null, string | null] {
-  if (stream.source === 'off') return ['off', null, null];
-  return ['zoom', stream.kind, stream.hostId];
-}
-
-function planColumns(plan: SessionPlan) {
-  return [
-    plan.title,
-    plan.startLocal,
-    plan.timeZone,
-    plan.startUtcMs,
-    plan.durationMinutes,
-    plan.expectedAttendees,
-  ] as const;
 }
 
 async function insertSession(sql: Sql, save: LocalSessionSave, nowMs: number): Promise<void> {
@@ -260,8 +244,7 @@ async function commitZoom(
   nowMs: number,
 ): Promise<ZoomCommitResult> {
   const row = await selectRow(sql, commit.eventId, commit.sessionId);
-  const expected = commit.expectedRevision;
-  const unchanged = expected === null ? !row : row?.revision === expected;
+  const unchanged = sessionUnchanged(row, commit);
   const write = await selectWrite(sql, commit.eventId, commit.sessionId);
   const created = write?.meeting_id === commit.meetingId;
   if (!unchanged || !(await hostUsable(sql, commit.eventId, commit.hostId))) {
@@ -289,16 +272,10 @@ async function commitZoom(
   return { kind: 'committed', session, replacedMeeting };
 }
 
-function streamOf(commit: ZoomSessionCommit): StreamSetting {
-  return { source: 'zoom', kind: commit.kind, hostId: commit.hostId };
-}
-
 async function replaceMeeting(sql: Sql, row: SessionRow, commit: ZoomSessionCommit, nowMs: number) {
-  const old = row.zoom_meeting_id;
-  if (!old || !row.zoom_meeting_kind) return false;
-  if (old === commit.meetingId && row.zoom_meeting_kind === commit.kind) return false;
-  const meeting = { kind: row.zoom_meeting_kind, meetingId: old };
-  await queueDeletion(sql, { eventId: row.event_id, sessionId: row.id, ...meeting }, nowMs);
+  const old = replacedMeeting(row, commit);
+  if (!old) return false;
+  await queueDeletion(sql, { eventId: row.event_id, sessionId: row.id, ...old }, nowMs);
 
   return true;
 }

@@ -1,5 +1,13 @@
 import type Database from 'better-sqlite3';
 import { toSession, type SessionRow } from './rows.js';
+import {
+  planColumns,
+  refuseLocalSave,
+  replacedMeeting,
+  sessionUnchanged,
+  streamColumns,
+  streamOf,
+} from './session-rules.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   LocalSaveResult,
@@ -7,9 +15,7 @@ import type {
   Page,
   PendingMeetingDeletion,
   Session,
-  SessionPlan,
   SessionStore,
-  StreamSetting,
   ZoomCommitResult,
   ZoomSessionCommit,
   ZoomSessionKind,
@@ -83,14 +89,8 @@ function pageSessions(db: Db, eventId: string, limit: number, cursor: string | n
 
 function saveLocally(db: Db, save: LocalSessionSave, nowMs: number): LocalSaveResult {
   const row = selectRow(db, save.eventId, save.sessionId);
-  if (save.expectedRevision === null && row) return { kind: 'conflict', session: toSession(row) };
-  if (save.expectedRevision !== null) {
-    if (!row) return { kind: 'not_found' };
-    if (row.revision !== save.expectedRevision)
-      return { kind: 'conflict', session: toSession(row) };
-  }
-  const keepsMeeting = save.stream.source === 'zoom' && save.stream.hostId !== null;
-  if (row?.zoom_meeting_id && keepsMeeting) return { kind: 'has_meeting' };
+  const refusal = refuseLocalSave(row, save);
+  if (refusal) return refusal;
 
   const meetingReleased = row ? releaseMeeting(db, row, nowMs) : false;
   if (row) updatePlan(db, save, nowMs);
@@ -98,11 +98,6 @@ function saveLocally(db: Db, save: LocalSessionSave, nowMs: number): LocalSaveRe
   const session = selectSession(db, save.eventId, save.sessionId) as Session;
 
   return { kind: 'saved', session, meetingReleased };
-}
-
-function streamColumns(stream: StreamSetting): [string, string | null, string | null] {
-  if (stream.source === 'off') return ['off', null, null];
-  return ['zoom', stream.kind, stream.hostId];
 }
 
 function insertSession(db: Db, save: LocalSessionSave, nowMs: number): void {
@@ -121,17 +116,6 @@ function insertSession(db: Db, save: LocalSessionSave, nowMs: number): void {
     nowMs,
     nowMs,
   );
-}
-
-function planColumns(plan: SessionPlan) {
-  return [
-    plan.title,
-    plan.startLocal,
-    plan.timeZone,
-    plan.startUtcMs,
-    plan.durationMinutes,
-    plan.expectedAttendees,
-  ] as const;
 }
 
 function updatePlan(db: Db, save: LocalSessionSave, nowMs: number): void {
@@ -272,8 +256,7 @@ function abandonWrite(db: Db, eventId: string, sessionId: string, nowMs: number)
  */
 function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommitResult {
   const row = selectRow(db, commit.eventId, commit.sessionId);
-  const expected = commit.expectedRevision;
-  const unchanged = expected === null ? !row : row?.revision === expected;
+  const unchanged = sessionUnchanged(row, commit);
   const write = selectWrite(db, commit.eventId, commit.sessionId);
   const created = write?.meeting_id === commit.meetingId;
   if (!unchanged || !hostUsable(db, commit.eventId, commit.hostId)) {
@@ -301,15 +284,10 @@ function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommi
   return { kind: 'committed', session, replacedMeeting };
 }
 
-function streamOf(commit: ZoomSessionCommit): StreamSetting {
-  return { source: 'zoom', kind: commit.kind, hostId: commit.hostId };
-}
-
 function replaceMeeting(db: Db, row: SessionRow, commit: ZoomSessionCommit, nowMs: number) {
-  const old = row.zoom_meeting_id;
-  if (!old || !row.zoom_meeting_kind) return false;
-  if (old === commit.meetingId && row.zoom_meeting_kind === commit.kind) return false;
-  queueDeletion(db, row.event_id, row.zoom_meeting_kind, old, row.id, nowMs);
+  const old = replacedMeeting(row, commit);
+  if (!old) return false;
+  queueDeletion(db, row.event_id, old.kind, old.meetingId, row.id, nowMs);
 
   return true;
 }
