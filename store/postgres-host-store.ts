@@ -29,7 +29,7 @@ export function createPostgresHostStore(db: PostgresDatabase, now: () => number)
   };
 }
 
-async function insertPerson(sql: Sql, input: PersonInput, nowMs: number) {
+export async function insertPerson(sql: Sql, input: PersonInput, nowMs: number) {
   const id = `person_${randomUUID()}`;
   const inserted = await sql.run(
     `INSERT INTO people (id, event_id, first_name, last_name, email, email_key, created_at_ms)
