@@ -64,6 +64,37 @@ describe.each(useStoreBackends())('$name scan store', (backend) => {
     });
   });
 
+  describe('when an import renames a host and adds a user with its old email', () => {
+    it('gives the new user a person of its own', async () => {
+      const store = await storeAt({ nowMs: 1 });
+      const user = {
+        id: 'u1',
+        present: true,
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'L',
+        type: 2,
+        status: 'active',
+      };
+      await store.stageZoomUsers('first', [user]);
+      await store.commitImport('evt-1', 'first');
+      const renamed = { ...user, email: 'ada.new@example.com' };
+      await store.stageZoomUsers('second', [renamed, { ...user, id: 'u2', firstName: 'Bea' }]);
+      expect(await store.commitImport('evt-1', 'second')).toMatchObject({ added: 1, updated: 1 });
+
+      const [first, second] = await Promise.all(
+        ['u1', 'u2'].map((id) => store.readHost('evt-1', id)),
+      );
+      expect(second?.personId).not.toBe(first?.personId);
+      const people = await store.listPeople('evt-1');
+      expect(people.map((person) => person.email).sort()).toEqual([
+        'ada.new@example.com',
+        'ada@example.com',
+      ]);
+      await store.close();
+    });
+  });
+
   describe('when a sync applies what Zoom said', () => {
     const staged = (overrides: Record<string, unknown>) => ({
       id: 'zoom-1',
