@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Three suites: fast unit tests, time-skipping workflow tests, and end-to-end runs on real servers.
 export default defineConfig({
   test: {
+    // Runs once for the whole run, whatever the projects: a PostgreSQL server for the store.
+    globalSetup: ['test/support/postgres-global-setup.ts'],
     projects: [
       {
         test: {

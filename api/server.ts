@@ -9,7 +9,7 @@ import { SECOND_MS, ZOOM_HTTP_TIMEOUT_MS } from '../common/durations.js';
 import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { temporalConnectionOptions } from '../common/temporal-connection.js';
-import { openStore } from '../store/open-store.js';
+import { describeStore, openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { countIntegrations } from './integration-counts.js';
 import { createIntegrationGateway } from './integration-gateway.js';
@@ -22,7 +22,8 @@ import { createStartLinks } from './zoom-start-links.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
-  const store = openStore(config, loadSecretBox(config));
+  const store = await openStore(config, loadSecretBox(config));
+  logger.info({ store: describeStore(config) }, 'store opened');
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const gateway = createIntegrationGateway(client, {

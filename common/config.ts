@@ -8,6 +8,27 @@ const optionalText = z.preprocess(
   z.string().min(1).optional(),
 );
 
+/**
+ * A PostgreSQL connection URL with a host and a database. The message never repeats the value:
+ * it may hold a password.
+ */
+const databaseUrl = z
+  .string()
+  .refine(
+    isPostgresUrl,
+    'must be a URL such as postgres://user:password@host:5432/database (the value is not shown)',
+  );
+
+function isPostgresUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+
+  return (
+    ['postgres:', 'postgresql:'].includes(url.protocol) && url.hostname !== '' && database !== ''
+  );
+}
+
 const settingsSchema = z.object({
   GREENROOM_DATA_DIR: z.string().min(1).default('data'),
   GREENROOM_ENCRYPTION_KEY: z
@@ -22,6 +43,8 @@ const settingsSchema = z.object({
       'must be 32-byte keys in base64, separated by commas',
     )
     .optional(),
+  /** The PostgreSQL store; unset, the store is the SQLite file in the data folder. */
+  GREENROOM_DATABASE_URL: databaseUrl.optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** `true` connects to Temporal over TLS, trusting the system's roots unless a CA is given. */

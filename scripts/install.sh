@@ -74,6 +74,27 @@ install_docker_compose() {
     { $sudo apt-get update -qq && $sudo apt-get install -y -qq docker-compose >/dev/null; }
 }
 
+postgresql_binaries_present() {
+  { command -v initdb && command -v pg_ctl; } >/dev/null 2>&1 && return 0
+  compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
+}
+
+# The store's tests run on PostgreSQL too: on the server GREENROOM_TEST_DATABASE_URL names, or
+# on a throwaway one they start themselves from Debian's package, installed here when missing.
+# Called by test.sh only; npm start needs no PostgreSQL.
+install_postgresql_for_tests() {
+  if [ -n "${GREENROOM_TEST_DATABASE_URL:-}" ] || postgresql_binaries_present; then return; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "PostgreSQL (initdb, pg_ctl) is missing: install Debian's postgresql package," \
+      "or set GREENROOM_TEST_DATABASE_URL to a server the tests may create databases on" >&2
+    exit 1
+  fi
+  echo "installing PostgreSQL (apt-get install postgresql)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
+}
+
 install_npm_packages
 install_temporal_cli
 install_test_server

@@ -6,6 +6,7 @@ started=$(date +%s)
 WANT_TEST_BROWSER=1
 source scripts/install.sh
 install_docker_compose
+install_postgresql_for_tests
 
 echo "== prettier" && npx prettier --check .
 echo "== eslint" && npx eslint .

@@ -1,34 +1,16 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import {
+  auditColumns,
+  hashOf,
+  parseApiToken,
+  toAuditEntry,
+  toKey,
+  type AuditRow,
+  type KeyRow,
+} from './rows.js';
 import { prepared } from './sqlite-statements.js';
 import type { AccessStore, ApiKey, ApiKeyKind, AuditEntry } from './types.js';
-
-interface KeyRow {
-  id: string;
-  kind: ApiKeyKind;
-  label: string;
-  secret_hash: string;
-  event_ids: string;
-  created_at_ms: number;
-  revoked_at_ms: number | null;
-}
-
-interface AuditRow {
-  seq: number;
-  at_ms: number;
-  key_id: string;
-  method: string;
-  route: string;
-  event_id: string | null;
-  status: number;
-  request_id: string;
-  target_key_id: string | null;
-}
-
-/** `grk_<id>_<secret>`: the id finds the key, the secret proves it. */
-const TOKEN = /^grk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
-
-const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 /** API keys and the audit trail, over the SQLite store's open database. */
 export function createSqliteAccessStore(db: Database.Database, now: () => number): AccessStore {
@@ -78,26 +60,14 @@ function insertKey(
 }
 
 function verify(db: Database.Database, token: string): ApiKey | null {
-  const match = TOKEN.exec(token);
-  if (!match) return null;
-  const [, id = '', secret = ''] = match;
-  const row = prepared<[string], KeyRow>(db, 'SELECT * FROM api_keys WHERE id = ?').get(id);
+  const parsed = parseApiToken(token);
+  if (!parsed) return null;
+  const row = prepared<[string], KeyRow>(db, 'SELECT * FROM api_keys WHERE id = ?').get(parsed.id);
   if (!row || row.revoked_at_ms !== null) return null;
   // Compared in constant time, so timing tells nothing about how much of a guess was right.
-  const same = timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(hashOf(secret)));
+  const same = timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(hashOf(parsed.secret)));
 
   return same ? toKey(row) : null;
-}
-
-function toKey(row: KeyRow): ApiKey {
-  return {
-    id: row.id,
-    kind: row.kind,
-    label: row.label,
-    eventIds: JSON.parse(row.event_ids) as string[],
-    createdAtMs: row.created_at_ms,
-    revokedAtMs: row.revoked_at_ms,
-  };
 }
 
 function insertAudit(db: Database.Database, entry: Omit<AuditEntry, 'seq'>): void {
@@ -106,16 +76,7 @@ function insertAudit(db: Database.Database, entry: Omit<AuditEntry, 'seq'>): voi
     `INSERT INTO audit_log
        (at_ms, key_id, method, route, event_id, status, request_id, target_key_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    entry.atMs,
-    entry.keyId,
-    entry.method,
-    entry.route,
-    entry.eventId,
-    entry.status,
-    entry.requestId,
-    entry.targetKeyId,
-  );
+  ).run(...auditColumns(entry));
 }
 
 function selectAudit(
@@ -132,15 +93,5 @@ function selectAudit(
         'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
       ).all(query.afterSeq, query.limit);
 
-  return rows.map((row) => ({
-    seq: row.seq,
-    atMs: row.at_ms,
-    keyId: row.key_id,
-    method: row.method,
-    route: row.route,
-    eventId: row.event_id,
-    status: row.status,
-    requestId: row.request_id,
-    targetKeyId: row.target_key_id,
-  }));
+  return rows.map(toAuditEntry);
 }

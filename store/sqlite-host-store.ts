@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { emailKey, toHost, toPerson, type HostRow, type PersonRow } from './rows.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   HostInput,
@@ -11,33 +12,6 @@ import type {
   SessionRef,
   ZoomHost,
 } from './types.js';
-
-interface PersonRow {
-  id: string;
-  event_id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  created_at_ms: number;
-}
-
-interface HostRow {
-  event_id: string;
-  zoom_user_id: string;
-  person_id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  zoom_state: ZoomHost['zoomState'];
-  expected_attendees: number;
-  capacity: number;
-  webinar_capacity: number;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
-
-/** Emails are compared whatever their case (product rule 6). */
-export const emailKey = (email: string) => email.trim().toLowerCase();
 
 /** The people, hosts and session mappings of the SQLite store, over an open database. */
 export function createSqliteHostStore(db: Database.Database, now: () => number): HostStore {
@@ -74,17 +48,6 @@ function insertPerson(db: Database.Database, input: PersonInput, nowMs: number) 
   return { id, ...input, createdAtMs: nowMs };
 }
 
-function toPerson(row: PersonRow): Person {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    createdAtMs: row.created_at_ms,
-  };
-}
-
 function selectPeople(db: Database.Database, eventId: string): Person[] {
   return prepared<[string], PersonRow>(
     db,
@@ -101,23 +64,6 @@ function selectPerson(db: Database.Database, eventId: string, personId: string):
   ).get(eventId, personId);
 
   return row ? toPerson(row) : null;
-}
-
-function toHost(row: HostRow): ZoomHost {
-  return {
-    eventId: row.event_id,
-    hostId: row.zoom_user_id,
-    personId: row.person_id,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    zoomState: row.zoom_state,
-    expectedAttendees: row.expected_attendees,
-    capacity: row.capacity,
-    webinarCapacity: row.webinar_capacity,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
-  };
 }
 
 export function selectHost(

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { appendNotification } from './sqlite-notification-store.js';
 import { prepared } from './sqlite-statements.js';
-import { emailKey, matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
+import { emailKey, zoomStateOf, type StagedRow } from './rows.js';
+import { matchOrCreatePerson, selectHost, sessionsOf } from './sqlite-host-store.js';
 import type {
   ImportReport,
   StagedZoomUser,
@@ -10,16 +11,6 @@ import type {
   ZoomHostState,
   ZoomScanStore,
 } from './types.js';
-
-interface StagedRow {
-  zoom_user_id: string;
-  present: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  type: number;
-  status: string;
-}
 
 /** Staged Zoom scans and per-account pacing for the SQLite store. */
 export function createSqliteScanStore(db: Database.Database, now: () => number): ZoomScanStore {
@@ -161,17 +152,6 @@ function followRenamedEmail(db: Database.Database, host: ZoomHost, email: string
   ).run(email, emailKey(email), host.personId, host.eventId, emailKey(email));
 }
 
-/** What Zoom's answer about a user means for the host it backs. */
-export function zoomStateOf(user: {
-  present: boolean;
-  status: string;
-  type: number;
-}): ZoomHostState {
-  if (!user.present) return 'deleted';
-  if (user.status !== 'active') return 'deactivated';
-  return user.type === 2 ? 'licensed' : 'unlicensed';
-}
-
 function applySync(db: Database.Database, eventId: string, batchId: string, nowMs: number) {
   const report: SyncReport = { checked: 0, updated: 0, changed: [] };
   db.transaction(() => {
@@ -179,7 +159,7 @@ function applySync(db: Database.Database, eventId: string, batchId: string, nowM
       const host = selectHost(db, eventId, user.zoom_user_id);
       if (!host) continue;
       report.checked += 1;
-      const state = zoomStateOf({ ...user, present: user.present === 1 });
+      const state = zoomStateOf({ ...user, present: Boolean(user.present) });
       // A deleted or pending user answers with no email or names; keep the last ones Zoom gave.
       const seen = user.email
         ? user

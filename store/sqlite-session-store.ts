@@ -1,6 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { SecretBox } from '../common/crypto.js';
 import { appendNotification } from './sqlite-notification-store.js';
+import { toSession, type SessionRow } from './rows.js';
+import {
+  meetingChangeNotice,
+  openJoinLinks,
+  sealJoinLink,
+  withOpenedSession,
+  planColumns,
+  refuseLocalSave,
+  replacedMeeting,
+  sessionUnchanged,
+  streamColumns,
+  streamOf,
+} from './session-rules.js';
 import { prepared } from './sqlite-statements.js';
 import type {
   LocalSaveResult,
@@ -8,34 +21,11 @@ import type {
   Page,
   PendingMeetingDeletion,
   Session,
-  SessionPlan,
   SessionStore,
-  StreamSetting,
   ZoomCommitResult,
   ZoomSessionCommit,
   ZoomSessionKind,
 } from './types.js';
-
-interface SessionRow {
-  id: string;
-  event_id: string;
-  title: string;
-  start_local: string;
-  time_zone: string;
-  start_utc_ms: number;
-  duration_minutes: number;
-  expected_attendees: number;
-  stream_source: 'off' | 'zoom';
-  stream_kind: ZoomSessionKind | null;
-  stream_host_id: string | null;
-  zoom_host_id: string | null;
-  zoom_meeting_id: string | null;
-  zoom_meeting_kind: ZoomSessionKind | null;
-  zoom_join_url: string | null;
-  revision: number;
-  created_at_ms: number;
-  updated_at_ms: number;
-}
 
 type Db = Database.Database;
 
@@ -89,28 +79,6 @@ export function createSqliteSessionStore(db: Db, box: SecretBox, now: () => numb
   };
 }
 
-/**
- * Join links carry the meeting's passcode (`pwd=`), so they are sealed at rest like every
- * secret: sealed before they are written, opened only on the way out of the store.
- */
-function sealJoinLink(box: SecretBox, joinUrl: string): string {
-  return joinUrl === '' ? '' : box.seal(joinUrl);
-}
-
-function openJoinLinks(box: SecretBox) {
-  return (session: Session): Session => {
-    if (!session.zoom || session.zoom.joinUrl === '') return session;
-    return { ...session, zoom: { ...session.zoom, joinUrl: box.open(session.zoom.joinUrl) } };
-  };
-}
-
-function withOpenedSession<T extends { kind: string }>(
-  result: T,
-  opened: (session: Session) => Session,
-): T {
-  return 'session' in result ? { ...result, session: opened(result.session as Session) } : result;
-}
-
 /** Seals join links an older version of the store kept in the clear; run once at open. */
 export function sealClearJoinLinks(db: Db, box: SecretBox): void {
   const tables = [
@@ -128,37 +96,6 @@ export function sealClearJoinLinks(db: Db, box: SecretBox): void {
       for (const row of rows) update.run(box.seal(row.url), row.id);
     }
   }).immediate();
-}
-
-function toSession(row: SessionRow): Session {
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    title: row.title,
-    startLocal: row.start_local,
-    timeZone: row.time_zone,
-    startUtcMs: row.start_utc_ms,
-    durationMinutes: row.duration_minutes,
-    expectedAttendees: row.expected_attendees,
-    stream: toStream(row),
-    zoom:
-      row.zoom_meeting_id && row.zoom_meeting_kind && row.zoom_host_id
-        ? {
-            kind: row.zoom_meeting_kind,
-            meetingId: row.zoom_meeting_id,
-            hostId: row.zoom_host_id,
-            joinUrl: row.zoom_join_url ?? '',
-          }
-        : null,
-    revision: row.revision,
-    createdAtMs: row.created_at_ms,
-    updatedAtMs: row.updated_at_ms,
-  };
-}
-
-function toStream(row: SessionRow): StreamSetting {
-  if (row.stream_source === 'off' || !row.stream_kind) return { source: 'off' };
-  return { source: 'zoom', kind: row.stream_kind, hostId: row.stream_host_id };
 }
 
 function selectRow(db: Db, eventId: string, sessionId: string): SessionRow | undefined {
@@ -187,14 +124,8 @@ function pageSessions(db: Db, eventId: string, limit: number, cursor: string | n
 
 function saveLocally(db: Db, save: LocalSessionSave, nowMs: number): LocalSaveResult {
   const row = selectRow(db, save.eventId, save.sessionId);
-  if (save.expectedRevision === null && row) return { kind: 'conflict', session: toSession(row) };
-  if (save.expectedRevision !== null) {
-    if (!row) return { kind: 'not_found' };
-    if (row.revision !== save.expectedRevision)
-      return { kind: 'conflict', session: toSession(row) };
-  }
-  const keepsMeeting = save.stream.source === 'zoom' && save.stream.hostId !== null;
-  if (row?.zoom_meeting_id && keepsMeeting) return { kind: 'has_meeting' };
+  const refusal = refuseLocalSave(row, save);
+  if (refusal) return refusal;
 
   const meetingReleased = row ? releaseMeeting(db, row, nowMs) : false;
   if (row) updatePlan(db, save, nowMs);
@@ -202,11 +133,6 @@ function saveLocally(db: Db, save: LocalSessionSave, nowMs: number): LocalSaveRe
   const session = selectSession(db, save.eventId, save.sessionId) as Session;
 
   return { kind: 'saved', session, meetingReleased };
-}
-
-function streamColumns(stream: StreamSetting): [string, string | null, string | null] {
-  if (stream.source === 'off') return ['off', null, null];
-  return ['zoom', stream.kind, stream.hostId];
 }
 
 function insertSession(db: Db, save: LocalSessionSave, nowMs: number): void {
@@ -225,17 +151,6 @@ function insertSession(db: Db, save: LocalSessionSave, nowMs: number): void {
     nowMs,
     nowMs,
   );
-}
-
-function planColumns(plan: SessionPlan) {
-  return [
-    plan.title,
-    plan.startLocal,
-    plan.timeZone,
-    plan.startUtcMs,
-    plan.durationMinutes,
-    plan.expectedAttendees,
-  ] as const;
 }
 
 function updatePlan(db: Db, save: LocalSessionSave, nowMs: number): void {
@@ -376,8 +291,7 @@ function abandonWrite(db: Db, eventId: string, sessionId: string, nowMs: number)
  */
 function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommitResult {
   const row = selectRow(db, commit.eventId, commit.sessionId);
-  const expected = commit.expectedRevision;
-  const unchanged = expected === null ? !row : row?.revision === expected;
+  const unchanged = sessionUnchanged(row, commit);
   const write = selectWrite(db, commit.eventId, commit.sessionId);
   const created = write?.meeting_id === commit.meetingId;
   if (!unchanged || !hostUsable(db, commit.eventId, commit.hostId)) {
@@ -388,7 +302,8 @@ function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommi
 
   const joinUrl = created ? (write?.join_url ?? '') : (row?.zoom_join_url ?? '');
   const replacedMeeting = row ? replaceMeeting(db, row, commit, nowMs) : false;
-  noteMeetingChange(db, row, commit, nowMs);
+  const notice = meetingChangeNotice(row, commit);
+  if (notice) appendNotification(db, notice.type, commit.eventId, nowMs, notice.payload);
   const save = { ...commit, stream: streamOf(commit) };
   if (row) updatePlan(db, save, nowMs);
   else insertSession(db, save, nowMs);
@@ -406,41 +321,10 @@ function commitZoom(db: Db, commit: ZoomSessionCommit, nowMs: number): ZoomCommi
   return { kind: 'committed', session, replacedMeeting };
 }
 
-function streamOf(commit: ZoomSessionCommit): StreamSetting {
-  return { source: 'zoom', kind: commit.kind, hostId: commit.hostId };
-}
-
-/** A meeting new to the session is news; so is one under another host. An update is not. */
-function noteMeetingChange(
-  db: Db,
-  row: SessionRow | undefined,
-  commit: ZoomSessionCommit,
-  nowMs: number,
-) {
-  const previous = row?.zoom_meeting_id ?? null;
-  if (previous === commit.meetingId) return;
-  const meeting = {
-    sessionId: commit.sessionId,
-    kind: commit.kind,
-    meetingId: commit.meetingId,
-    hostId: commit.hostId,
-  };
-  if (previous === null) {
-    appendNotification(db, 'session.zoom_meeting_created', commit.eventId, nowMs, meeting);
-    return;
-  }
-  appendNotification(db, 'session.zoom_meeting_moved', commit.eventId, nowMs, {
-    ...meeting,
-    previousHostId: row?.zoom_host_id ?? null,
-    previousMeetingId: previous,
-  });
-}
-
 function replaceMeeting(db: Db, row: SessionRow, commit: ZoomSessionCommit, nowMs: number) {
-  const old = row.zoom_meeting_id;
-  if (!old || !row.zoom_meeting_kind) return false;
-  if (old === commit.meetingId && row.zoom_meeting_kind === commit.kind) return false;
-  queueDeletion(db, row.event_id, row.zoom_meeting_kind, old, row.id, nowMs);
+  const old = replacedMeeting(row, commit);
+  if (!old) return false;
+  queueDeletion(db, row.event_id, old.kind, old.meetingId, row.id, nowMs);
 
   return true;
 }

@@ -8,6 +8,7 @@ import { appendNotification, createSqliteNotificationStore } from './sqlite-noti
 import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
 import { createSqliteSessionStore, sealClearJoinLinks } from './sqlite-session-store.js';
+import { toCredentials, toToken, type ConnectionRow, type CredentialsRow } from './rows.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -16,25 +17,6 @@ import type {
   StoredToken,
   TokenInput,
 } from './types.js';
-
-interface CredentialsRow {
-  id: string;
-  event_id: string;
-  account_id: string;
-  client_id: string;
-  client_secret_sealed: string;
-  created_at_ms: number;
-}
-
-interface ConnectionRow {
-  event_id: string;
-  credentials_id: string;
-  access_token_sealed: string;
-  token_preview: string;
-  token_fingerprint: string;
-  minted_at_ms: number;
-  expires_at_ms: number;
-}
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -123,14 +105,7 @@ function selectCredentials(
     .get(credentialsId);
   if (!row) return null;
 
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    accountId: row.account_id,
-    clientId: row.client_id,
-    clientSecret: box.open(row.client_secret_sealed),
-    createdAtMs: row.created_at_ms,
-  };
+  return toCredentials(row, box);
 }
 
 function upsertConnection(
@@ -201,15 +176,7 @@ function selectToken(db: Database.Database, box: SecretBox, eventId: string): St
     .get(eventId);
   if (!row) return null;
 
-  return {
-    eventId: row.event_id,
-    credentialsId: row.credentials_id,
-    accessToken: box.open(row.access_token_sealed),
-    preview: row.token_preview,
-    fingerprint: row.token_fingerprint,
-    mintedAtMs: row.minted_at_ms,
-    expiresAtMs: row.expires_at_ms,
-  };
+  return toToken(row, box);
 }
 
 function selectSoonestExpiry(db: Database.Database, afterMs: number): number | null {

@@ -6,7 +6,7 @@ import { loadSecretBox } from '../common/encryption-key.js';
 import { openStore } from '../store/open-store.js';
 
 const config = loadConfig();
-const store = openStore(config, loadSecretBox(config));
+const store = await openStore(config, loadSecretBox(config));
 try {
   const resealed = await store.resealSecrets();
   // Counts only: the secrets themselves never reach the terminal.

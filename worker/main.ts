@@ -5,7 +5,7 @@ import { loadSecretBox } from '../common/encryption-key.js';
 import { createLogger } from '../common/logger.js';
 import { summariseConnection, temporalConnectionOptions } from '../common/temporal-connection.js';
 import { INTEGRATION_TASK_QUEUE } from '../common/task-queues.js';
-import { openStore } from '../store/open-store.js';
+import { describeStore, openStore } from '../store/open-store.js';
 import { buildActivities } from './activities.js';
 import { temporalMeterMetrics, workerTelemetry } from './metrics.js';
 import { PinoTemporalLogger } from './temporal-logger.js';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: workerTelemetry(config.WORKER_METRICS_ADDRESS),
   });
-  const store = openStore(config, loadSecretBox(config));
+  const store = await openStore(config, loadSecretBox(config));
   const connectionOptions = temporalConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions);
   const worker = await Worker.create({
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       taskQueue: INTEGRATION_TASK_QUEUE,
       temporal: summariseConnection(connectionOptions),
       metricsAddress: config.WORKER_METRICS_ADDRESS,
+      store: describeStore(config),
     },
     'worker started',
   );

@@ -107,4 +107,23 @@ describe('loadConfig', () => {
       ]);
     });
   });
+
+  describe('when a PostgreSQL URL is given', () => {
+    it('keeps a well-formed one', () => {
+      const url = 'postgresql://greenroom:s3cret@db.internal:5432/greenroom';
+      expect(loadConfig({ GREENROOM_DATABASE_URL: url }).GREENROOM_DATABASE_URL).toBe(url);
+    });
+
+    it.each([
+      ['not a URL', 'greenroom:s3cret@db/greenroom'],
+      ['another scheme', 'mysql://greenroom:s3cret@db/greenroom'],
+      ['no database', 'postgres://greenroom:s3cret@db:5432/'],
+      ['no host', 'postgres:///greenroom'],
+    ])('refuses %s without repeating the password', (_label, url) => {
+      const problems = problemsOf({ GREENROOM_DATABASE_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^GREENROOM_DATABASE_URL: must be a URL such as postgres:\/\//);
+      expect(problems.join()).not.toContain('s3cret');
+    });
+  });
 });

@@ -1,11 +1,11 @@
-// One side of the remove-versus-assign race: its own connection to the shared SQLite file.
+// One side of the remove-versus-assign race: its own connection to the shared store.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSecretBox } from '../../common/crypto.js';
-import { createSqliteStore } from '../../store/sqlite-store.js';
 import { commitMeeting } from '../support/sessions.js';
+import { openStoreAt, type StoreLocation } from '../support/store-location.js';
 
 interface RaceData {
-  filename: string;
+  location: StoreLocation;
   key: string;
   role: 'remove' | 'assign';
   barrier: SharedArrayBuffer;
@@ -13,10 +13,7 @@ interface RaceData {
 }
 
 const data = workerData as RaceData;
-const store = createSqliteStore({
-  filename: data.filename,
-  secretBox: createSecretBox(Buffer.from(data.key, 'base64')),
-});
+const store = await openStoreAt(data.location, createSecretBox(Buffer.from(data.key, 'base64')));
 const gate = new Int32Array(data.barrier);
 const outcomes: boolean[] = [];
 for (const [index, round] of data.rounds.entries()) {

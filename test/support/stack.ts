@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -9,6 +8,7 @@ import { loadConfig } from '../../common/config.js';
 import { CLOSED_WORKFLOW_RETENTION_HOURS } from '../../common/durations.js';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../common/search-attributes.js';
 import { temporalConnectionOptions } from '../../common/temporal-connection.js';
+import { freePort } from './free-port.js';
 import { temporalExecutable } from './temporal-binaries.js';
 import { ZoomControl, type ZoomApp } from './zoom-control.js';
 
@@ -21,6 +21,12 @@ export interface StackOptions {
   extraEnv?: Record<string, string>;
   /** Start the Temporal UI as well (for UI tests); headless otherwise. */
   withUi?: boolean;
+  /** Worker processes to run (1 by default): `worker`, then `worker-2`, `worker-3`, … */
+  workers?: number;
+  /** API processes to run (1 by default), each on its own port: `api`, then `api-2`, … */
+  apis?: number;
+  /** The PostgreSQL store every worker and API shares; the SQLite file in `dir` otherwise. */
+  databaseUrl?: string;
 }
 
 /**
@@ -29,7 +35,9 @@ export interface StackOptions {
  */
 export interface Stack {
   apiUrl: string;
-  /** The worker's Prometheus endpoint (Temporal's series and Greenroom's). */
+  /** Every API process's address, the first one's (`apiUrl`) first. */
+  apiUrls: string[];
+  /** The first worker's Prometheus endpoint (Temporal's series and Greenroom's). */
   workerMetricsUrl: string;
   /** The operator key the API made on its first start, as an Authorization header. */
   apiHeaders: Record<string, string>;
@@ -39,6 +47,8 @@ export interface Stack {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The same call through the API process at `index` (0 is `api`, 1 is `api-2`, …). */
+  apiVia(index: number): Stack['api'];
   zoom: ZoomControl;
   /** Connects an event to a fresh Zoom app that mints; throws unless the save answered 200. */
   connect(eventId: string): Promise<ZoomApp>;
@@ -50,75 +60,101 @@ export interface Stack {
   /** Stops one named process (to test crashes) or, without a name, everything. */
   stop(name?: ProcessName): Promise<void>;
   restart(name: ProcessName): Promise<void>;
+  /** Kills one process at once (SIGKILL), as a crash would; restart brings it back. */
+  kill(name: ProcessName): Promise<void>;
   /**
    * Sends SIGTERM to one process, as an orchestrator stopping it does, and answers how it exited
    * once it has; restart brings it back.
    */
   terminate(name: ProcessName): Promise<ExitStatus>;
-  /** Kills one process at once (SIGKILL), as a crash would; restart brings it back. */
-  kill(name: ProcessName): Promise<void>;
   /** The operating-system process id, for measurements such as the worker's memory. */
   pid(name: ProcessName): number | undefined;
 }
-
-export type ProcessName = 'temporal' | 'emulator' | 'worker' | 'api';
 
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
+export type ProcessName = 'temporal' | 'emulator' | Numbered<'worker'> | Numbered<'api'>;
+/** The first process of a kind has the plain name, later ones a number from 2. */
+type Numbered<Kind extends string> = Kind | `${Kind}-${number}`;
+
+const numbered = <Kind extends string>(kind: Kind, count: number): Numbered<Kind>[] =>
+  Array.from({ length: count }, (_, n) => (n === 0 ? kind : (`${kind}-${n + 1}` as const)));
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = join(options.dir, 'data');
   const logDir = join(options.dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const ports = {
+  const workers = numbered('worker', options.workers ?? 1);
+  const apis = numbered('api', options.apis ?? 1);
+  const ports: Ports = {
     temporal: await freePort(),
     ui: await freePort(),
     emulator: await freePort(),
-    api: await freePort(),
-    workerMetrics: await freePort(),
+    apis: new Map<string, number>(),
+    workerMetrics: new Map<string, number>(),
   };
+  for (const name of apis) ports.apis.set(name, await freePort());
+  // Each worker serves its metrics on a port of its own, so stacks and workers run side by side.
+  for (const name of workers) ports.workerMetrics.set(name, await freePort());
   const running = new Map<ProcessName, ChildProcess>();
 
   const launch = async (name: ProcessName) => {
     const logFile = join(logDir, `${name}.log`);
-    const command = stackCommands(dataDir, ports, options)[name];
-    running.set(name, spawnLogged(command, stackEnvironment(dataDir, ports, options), logFile));
+    const command = stackCommands(dataDir, ports, options)[kindOf(name)];
+    const env = stackEnvironment(dataDir, ports, options, {
+      apiPort: ports.apis.get(name),
+      metricsPort: ports.workerMetrics.get(name),
+    });
+    running.set(name, spawnLogged(command, env, logFile));
     await waitUntilReady(name, ports, running.get(name), logFile);
   };
   await launchTemporalOnFreePorts(ports, () => launch('temporal'));
   await keepClosedWorkflowsAWeek(ports.temporal);
-  for (const name of ['emulator', 'worker', 'api'] as const) await launch(name);
+  // One after the other: the first API makes the operator key the later ones then find.
+  for (const name of ['emulator', ...workers, ...apis] as const) await launch(name);
   // The tests reach Temporal exactly as the stack's processes do, from the same settings.
-  const processConfig = loadConfig(stackEnvironment(dataDir, ports, options));
+  const processConfig = loadConfig(stackEnvironment(dataDir, ports, options, {}));
   const connection = await Connection.connect(temporalConnectionOptions(processConfig));
   const operatorKey = readFileSync(join(dataDir, 'operator-key'), 'utf8').trim();
-
-  const api: Stack['api'] = (method, path, body) =>
-    callApi(`http://127.0.0.1:${ports.api}`, `Bearer ${operatorKey}`, method, path, body);
+  const apiUrls = apis.map((name) => `http://127.0.0.1:${ports.apis.get(name)}`);
+  const apiVia =
+    (index: number): Stack['api'] =>
+    (method, path, body) =>
+      callApi(apiUrls[index] ?? '', `Bearer ${operatorKey}`, method, path, body);
   const zoom = new ZoomControl(`http://127.0.0.1:${ports.emulator}`);
 
   return {
-    apiUrl: `http://127.0.0.1:${ports.api}`,
-    workerMetricsUrl: `http://127.0.0.1:${ports.workerMetrics}/metrics`,
+    apiUrl: apiUrls[0] ?? '',
+    apiUrls,
+    workerMetricsUrl: `http://127.0.0.1:${ports.workerMetrics.get('worker')}/metrics`,
     apiHeaders: { authorization: `Bearer ${operatorKey}` },
-    api,
+    api: apiVia(0),
+    apiVia,
     zoom,
-    connect: (eventId) => connectEvent(api, zoom, eventId),
+    connect: (eventId) => connectEvent(apiVia(0), zoom, eventId),
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     uiUrl: options.withUi ? `http://127.0.0.1:${ports.ui}` : null,
     client: new Client({ connection }),
     dataDir,
     logDir,
     async stop(name) {
-      const names = name ? [name] : (['api', 'worker', 'emulator', 'temporal'] as const);
+      const names = name ? [name] : ([...apis, ...workers, 'emulator', 'temporal'] as const);
       for (const each of names) await stopProcess(running.get(each));
       if (!name) await connection.close();
     },
     pid(name) {
       return running.get(name)?.pid;
+    },
+    async kill(name) {
+      const child = running.get(name);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
     },
     async terminate(name) {
       const child = running.get(name);
@@ -131,13 +167,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       child.kill('SIGTERM');
       return exited;
     },
-    async kill(name) {
-      const child = running.get(name);
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGKILL');
-      await exited;
-    },
     async restart(name) {
       await stopProcess(running.get(name));
       await launch(name);
@@ -145,7 +174,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 }
 
-type Ports = Record<'temporal' | 'ui' | 'emulator' | 'api' | 'workerMetrics', number>;
+interface Ports {
+  temporal: number;
+  ui: number;
+  emulator: number;
+  /** Each API process's port, by name. */
+  apis: Map<string, number>;
+  /** Each worker process's metrics port, by name. */
+  workerMetrics: Map<string, number>;
+}
+
+function kindOf(name: ProcessName): 'temporal' | 'emulator' | 'worker' | 'api' {
+  if (name.startsWith('worker')) return 'worker';
+  if (name.startsWith('api')) return 'api';
+  return name === 'temporal' ? 'temporal' : 'emulator';
+}
 
 /**
  * The dev server also binds ports of its own choosing (HTTP API, metrics, internal services), so
@@ -178,15 +221,21 @@ async function keepClosedWorkflowsAWeek(temporalPort: number): Promise<void> {
   ]);
 }
 
-function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions) {
+/** The ports of one process: an API's own, a worker's metrics. */
+interface OwnPorts {
+  apiPort?: number;
+  metricsPort?: number;
+}
+
+function stackEnvironment(dataDir: string, ports: Ports, options: StackOptions, own: OwnPorts) {
   return {
     ...process.env,
     GREENROOM_DATA_DIR: dataDir,
+    ...(options.databaseUrl ? { GREENROOM_DATABASE_URL: options.databaseUrl } : {}),
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
     API_HOST: '127.0.0.1',
-    API_PORT: String(ports.api),
-    // Each stack's worker serves its metrics on a port of its own, so stacks can run side by side.
-    WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}`,
+    API_PORT: String(own.apiPort ?? 0),
+    WORKER_METRICS_ADDRESS: own.metricsPort ? `127.0.0.1:${own.metricsPort}` : 'off',
     ZOOM_OAUTH_URL: `http://127.0.0.1:${ports.emulator}/oauth/token`,
     ZOOM_API_URL: `http://127.0.0.1:${ports.emulator}/v2`,
     ZOOM_EMULATOR_HOST: '127.0.0.1',
@@ -224,7 +273,7 @@ function stackCommands(dataDir: string, ports: Ports, options: StackOptions) {
     emulator: tsx('zoom-emulator/server.ts'),
     worker: tsx('worker/main.ts'),
     api: tsx('api/server.ts'),
-  } satisfies Record<ProcessName, string[]>;
+  } satisfies Record<ReturnType<typeof kindOf>, string[]>;
 }
 
 function spawnLogged(command: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
@@ -263,7 +312,8 @@ function lastLines(logFile: string): string {
 async function isReady(name: ProcessName, ports: Ports, logFile: string): Promise<boolean> {
   if (name === 'temporal') return namespaceReady(ports.temporal);
   if (name === 'emulator') return answers(`http://127.0.0.1:${ports.emulator}/_control/clock`);
-  if (name === 'api') return answers(`http://127.0.0.1:${ports.api}/healthz`);
+  const apiPort = ports.apis.get(name);
+  if (apiPort !== undefined) return answers(`http://127.0.0.1:${apiPort}/healthz`);
   // The worker has no port; it is ready once its log says it started polling.
   return existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker started"');
 }
@@ -291,17 +341,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? done(address.port) : fail(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function connectEvent(api: Stack['api'], zoom: ZoomControl, eventId: string) {

@@ -1,22 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
-import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore, HostInput } from '../../store/types.js';
 import { PLAN, sessionStreamingThrough, stopStreaming } from '../support/sessions.js';
+import {
+  openStoreAt,
+  useStoreBackends,
+  type StoreBackend,
+  type StoreLocation,
+} from '../support/store-backends.js';
 
 let store: GreenroomStore;
-
-beforeEach(() => {
-  store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
-});
-
-afterEach(async () => {
-  await store.close();
-});
 
 function hostInput(overrides: Partial<HostInput> = {}): HostInput {
   return {
@@ -33,7 +27,15 @@ function hostInput(overrides: Partial<HostInput> = {}): HostInput {
   };
 }
 
-describe('sqlite host store', () => {
+describe.each(useStoreBackends())('$name host store', (backend) => {
+  beforeEach(async () => {
+    store = await backend.open(createSecretBox(generateKey()));
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
   describe('when people are added', () => {
     it('refuses a second person with the same email in another case', async () => {
       const person = { eventId: 'evt-1', firstName: 'Ada', lastName: 'L', email: 'ada@x.io' };
@@ -117,7 +119,7 @@ describe('sqlite host store', () => {
 
   describe('when removal and assignment race on two connections', () => {
     it('never leaves a session pointing at a removed host', async () => {
-      const rounds = await raceRounds(200);
+      const rounds = await raceRounds(backend, 200);
       expect(rounds.every(({ removed, assigned }) => !(removed && assigned))).toBe(true);
       // Both orders happen, or the race did not really race.
       expect(rounds.some(({ removed }) => removed)).toBe(true);
@@ -126,10 +128,10 @@ describe('sqlite host store', () => {
   });
 });
 
-async function raceRounds(count: number) {
-  const filename = join(mkdtempSync(join(tmpdir(), 'greenroom-race-')), 'race.db');
+async function raceRounds(backend: StoreBackend, count: number) {
+  const location = await backend.freshLocation();
   const key = generateKey();
-  const shared = createSqliteStore({ filename, secretBox: createSecretBox(key) });
+  const shared = await openStoreAt(location, createSecretBox(key));
   const rounds: { eventId: string; hostId: string; sessionId: string }[] = [];
   for (let index = 0; index < count; index += 1) {
     const hostId = `host-${index}`;
@@ -147,7 +149,7 @@ async function raceRounds(count: number) {
   const barrier = new SharedArrayBuffer(8);
   const gate = new Int32Array(barrier);
   const sides = (['remove', 'assign'] as const).map((role) =>
-    raceSide(role, filename, key, barrier, rounds),
+    raceSide(role, location, key, barrier, rounds),
   );
   for (let index = 0; index < count; index += 1) {
     Atomics.store(gate, 0, index + 1);
@@ -166,7 +168,7 @@ async function raceRounds(count: number) {
 
 function raceSide(
   role: 'remove' | 'assign',
-  filename: string,
+  location: StoreLocation,
   key: Buffer,
   barrier: SharedArrayBuffer,
   rounds: unknown[],
@@ -177,7 +179,7 @@ function raceSide(
     "import('tsx/esm/api')" + `.then((tsx) => { tsx.register(); return import('${script}'); })`;
   const worker = new Worker(bootstrap, {
     eval: true,
-    workerData: { filename, key: key.toString('base64'), role, barrier, rounds },
+    workerData: { location, key: key.toString('base64'), role, barrier, rounds },
   });
   return new Promise((done, fail) => {
     worker.once('message', (outcomes: boolean[]) => done(outcomes));

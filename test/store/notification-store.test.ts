@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
-import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
 import {
   commitMeeting,
@@ -8,17 +7,10 @@ import {
   sessionStreamingThrough,
   stopStreaming,
 } from '../support/sessions.js';
+import { useStoreBackends } from '../support/store-backends.js';
 
 const EVENT = 'evt-feed';
 let store: GreenroomStore;
-
-beforeEach(() => {
-  store = createSqliteStore({ filename: ':memory:', secretBox: createSecretBox(generateKey()) });
-});
-
-afterEach(async () => {
-  await store.close();
-});
 
 async function feed(eventId = EVENT) {
   const items = await store.listNotifications({ afterSeq: 0, limit: 100, eventId });
@@ -43,7 +35,15 @@ async function connect(clientId: string) {
   return credentialsId;
 }
 
-describe('the notifications feed', () => {
+describe.each(useStoreBackends())('$name notifications feed', (backend) => {
+  beforeEach(async () => {
+    store = await backend.open(createSecretBox(generateKey()));
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
   it('tells of credentials proven and of a disconnect, never of a secret', async () => {
     const credentialsId = await connect('client-1');
     // A regenerated token with the same credentials is no news.

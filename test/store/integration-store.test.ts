@@ -1,10 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyRing, createSecretBox, fingerprint, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { CredentialsInput, IntegrationStore } from '../../store/types.js';
+import { openStoreAt, useStoreBackends } from '../support/store-backends.js';
 
 const EVENT = 'evt-1';
 const NOW_MS = 1_700_000_000_000;
@@ -32,19 +34,13 @@ function tokenFor(credentialsId: string, accessToken = TOKEN) {
   };
 }
 
-function memoryStore(): IntegrationStore {
-  return createSqliteStore({
-    filename: ':memory:',
-    secretBox: createSecretBox(generateKey()),
-    now: () => NOW_MS,
-  });
-}
+const backends = useStoreBackends();
 
-describe('createSqliteStore', () => {
+describe.each(backends)('$name integration store', (backend) => {
   let store: IntegrationStore;
 
-  beforeEach(() => {
-    store = memoryStore();
+  beforeEach(async () => {
+    store = await backend.open(createSecretBox(generateKey()), () => NOW_MS);
   });
 
   afterEach(async () => {
@@ -189,7 +185,7 @@ describe('createSqliteStore', () => {
   });
 });
 
-describe('createSqliteStore on a file', () => {
+describe('the SQLite store on a file', () => {
   let dir: string;
 
   beforeEach(() => {
@@ -221,12 +217,39 @@ describe('createSqliteStore on a file', () => {
   });
 });
 
-describe('resealing after a key rotation', () => {
+describe('the PostgreSQL store', () => {
+  describe('when a secret and a token were stored', () => {
+    it('keeps only sealed values in its rows', async () => {
+      const backend = backends.find(({ name }) => name === 'postgres');
+      const location = await backend?.freshLocation();
+      if (location?.kind !== 'postgres') throw new Error('no PostgreSQL backend');
+      const store = await openStoreAt(location, createSecretBox(generateKey()));
+      const id = await store.saveCandidateCredentials(credentials());
+      await store.commitToken(tokenFor(id));
+      await store.close();
+
+      const client = new pg.Client({ connectionString: location.url });
+      await client.connect();
+      const tables = ['zoom_credentials', 'zoom_connections'];
+      const rows = await Promise.all(
+        tables.map((table) => client.query<Record<string, unknown>>(`SELECT * FROM ${table}`)),
+      );
+      await client.end();
+      const raw = JSON.stringify(rows.map((result) => result.rows));
+      expect(raw).toContain('client_1');
+      for (const plain of [SECRET, TOKEN, Buffer.from(SECRET).toString('base64')]) {
+        expect(raw).not.toContain(plain);
+      }
+    });
+  });
+});
+
+describe.each(backends)('$name store resealing after a key rotation', (backend) => {
   it('seals every secret again with the new key, so the old one can be retired', async () => {
     const oldKey = generateKey();
     const newKey = generateKey();
-    const filename = join(mkdtempSync(join(tmpdir(), 'greenroom-reseal-')), 'store.db');
-    const before = createSqliteStore({ filename, secretBox: createKeyRing(oldKey) });
+    const location = await backend.freshLocation();
+    const before = await openStoreAt(location, createKeyRing(oldKey));
     const credentialsId = await before.saveCandidateCredentials({
       eventId: 'evt-r',
       accountId: 'acct',
@@ -243,12 +266,12 @@ describe('resealing after a key rotation', () => {
     });
     await before.close();
 
-    const rotated = createSqliteStore({ filename, secretBox: createKeyRing(newKey, [oldKey]) });
+    const rotated = await openStoreAt(location, createKeyRing(newKey, [oldKey]));
     expect(await rotated.resealSecrets()).toBe(2);
     expect(await rotated.resealSecrets()).toBe(0);
     await rotated.close();
 
-    const retired = createSqliteStore({ filename, secretBox: createKeyRing(newKey) });
+    const retired = await openStoreAt(location, createKeyRing(newKey));
     expect((await retired.readCredentials(credentialsId))?.clientSecret).toBe('the-client-secret');
     expect((await retired.readActiveToken('evt-r'))?.accessToken).toBe('the-access-token');
     await retired.close();
