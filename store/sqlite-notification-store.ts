@@ -8,7 +8,7 @@ import type {
   NotificationType,
 } from './types.js';
 
-interface NotificationRow {
+export interface NotificationRow {
   seq: number;
   id: string;
   type: NotificationType;
@@ -74,12 +74,16 @@ function selectNotifications(
         'SELECT * FROM notifications WHERE seq > ? ORDER BY seq LIMIT ?',
       ).all(query.afterSeq, query.limit);
 
-  return rows.map((row) => ({
+  return rows.map(notificationFromRow);
+}
+
+export function notificationFromRow(row: NotificationRow): Notification {
+  return {
     seq: row.seq,
     id: row.id,
     type: row.type,
     eventId: row.event_id,
     atMs: row.at_ms,
     payload: JSON.parse(row.payload) as Record<string, unknown>,
-  }));
+  };
 }
