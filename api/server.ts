@@ -9,6 +9,7 @@ import { openStore } from '../store/open-store.js';
 import { buildApp } from './app.js';
 import { createIntegrationGateway } from './integration-gateway.js';
 import { ensureOperatorKey } from './operator-key.js';
+import { createWebhookDeliveryGateway } from './webhook-gateway.js';
 import { createStartLinks } from './zoom-start-links.js';
 
 /** The API process: listens until SIGINT or SIGTERM, then drains requests and closes. */
@@ -39,6 +40,9 @@ async function main(): Promise<void> {
   const app = await buildApp({
     store,
     gateway,
+    webhooks: createWebhookDeliveryGateway(client, {
+      pollIntervalMs: config.WEBHOOK_POLL_SECONDS * SECOND_MS,
+    }),
     fetchStartLink,
     logger,
     requestsPerMinute: config.API_REQUESTS_PER_MINUTE,

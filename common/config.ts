@@ -30,6 +30,8 @@ export const configSchema = z.object({
   ZOOM_ACCOUNT_PLAN: z.enum(['free', 'pro', 'business']).default('pro'),
   /** Requests each API key may make per minute before answers turn to 429. */
   API_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** How long webhook delivery waits between looks at the feed when nothing is pending. */
+  WEBHOOK_POLL_SECONDS: seconds.default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'workflow_unavailable',
   'payload_too_large',
   'idempotency_key_reused',
+  'webhook_not_found',
+  'webhook_not_failing',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
+import { createWebhookDeliveryActivities } from '../activities/webhooks/delivery-activities.js';
 import { createZoomRequester } from '../activities/zoom/api-client.js';
 import { createHostActivities } from '../activities/zoom/host-activities.js';
 import { createHostScanActivities } from '../activities/zoom/host-scan-activities.js';
@@ -17,6 +18,8 @@ export interface ActivityWiring {
   zoomPlan?: ZoomPlan;
   /** Replaceable so tests can keep the emulator's clock in step with the workflow's. */
   fetch?: typeof fetch;
+  /** Replaceable so tests can shorten the receivers' timeout; the global fetch otherwise. */
+  webhookFetch?: typeof fetch;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
@@ -43,5 +46,6 @@ export function buildActivities(wiring: ActivityWiring) {
     ...createHostScanActivities(hostDeps),
     ...createSessionActivities({ store: wiring.store, zoomRequest, pace }),
     ...createIntegrationStoreActivities({ store: wiring.store }),
+    ...createWebhookDeliveryActivities({ store: wiring.store, fetch: wiring.webhookFetch }),
   };
 }
