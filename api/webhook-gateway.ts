@@ -19,7 +19,12 @@ export interface WebhookDeliveryGateway {
   stop(subscriptionId: string): Promise<void>;
 }
 
-/** Builds the gateway over a Temporal client. */
+/**
+ * Builds the gateway over a Temporal client.
+ * Limitation: deliveries run on the integration task queue, so very many receivers hanging for
+ * their full 10 s at once would share the worker's activity slots with Zoom work; a queue of
+ * their own (and a worker polling it) would isolate them.
+ */
 export function createWebhookDeliveryGateway(
   client: Client,
   settings: { pollIntervalMs: number },
