@@ -29,6 +29,7 @@ describe('loadConfig', () => {
         CYCLES_BEFORE_CONTINUE_AS_NEW: 200,
         ZOOM_ACCOUNT_PLAN: 'pro',
         API_REQUESTS_PER_MINUTE: 120,
+        WEBHOOK_POLL_SECONDS: 5,
         LOG_LEVEL: 'info',
       });
     });
