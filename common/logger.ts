@@ -12,6 +12,9 @@ export const REDACTED_PATHS = [
   '*.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  // Webhook signing secrets, as answered once by the webhook routes.
+  'secret',
+  '*.secret',
 ];
 
 /** A JSON logger; pretty output only when writing to a terminal. */

@@ -6,6 +6,8 @@ export interface WebhookDeliveryInput {
   subscriptionId: string;
   /** How long to wait before looking at the feed again when nothing is pending. */
   pollIntervalMs: number;
+  /** Rounds before the run continues as new; 300 unless a test wants fewer. */
+  roundsPerRun?: number;
 }
 
 /** Sent by the operator (POST /webhooks/{id}/resume): a failing subscription delivers again. */
@@ -29,8 +31,8 @@ const bookkeeping = wf.proxyActivities<WebhookDeliveryActivities>({
   summary: 'Record the webhook subscription state in the store',
 });
 
-/** Rounds per run: enough to keep each history short, few enough to continue rarely. */
-const ROUNDS_PER_RUN = 300;
+/** Rounds per run: few enough to keep each history short, enough to continue rarely. */
+const DEFAULT_ROUNDS_PER_RUN = 300;
 
 /**
  * Delivers one webhook subscription's notifications for as long as it exists: each round sends
@@ -43,7 +45,8 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   wf.setHandler(stopWebhookDelivery, () => void (signals.stopped = true));
   wf.setCurrentDetails(activeDetails(input.subscriptionId));
 
-  for (let round = 0; round < ROUNDS_PER_RUN && !signals.stopped; round += 1) {
+  const rounds = input.roundsPerRun ?? DEFAULT_ROUNDS_PER_RUN;
+  for (let round = 0; round < rounds && !signals.stopped; round += 1) {
     const outcome = await deliverRound(input.subscriptionId);
     if (outcome.kind === 'gone') return 'deleted';
     if (outcome.kind === 'failed') {

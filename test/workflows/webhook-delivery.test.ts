@@ -2,8 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookDeliveryGateway } from '../../api/webhook-gateway.js';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../common/durations.js';
 import { WEBHOOK_STATE_ATTRIBUTE } from '../../common/search-attributes.js';
-import { webhookDeliveryWorkflowId } from '../../common/task-queues.js';
+import { INTEGRATION_TASK_QUEUE, webhookDeliveryWorkflowId } from '../../common/task-queues.js';
 import type { NewNotification, NotificationType } from '../../store/types.js';
+import {
+  stopWebhookDelivery,
+  webhookDeliveryWorkflow,
+} from '../../workflows/webhook-delivery-workflow.js';
 import { connectEvent } from '../support/integrations.js';
 import { isAuthentic, WebhookReceiver } from '../support/webhook-receiver.js';
 import { SETTINGS, useTimeSkippingHarness } from '../support/workflow-harness.js';
@@ -124,6 +128,37 @@ describe('webhookDeliveryWorkflow', () => {
       await waitUntil(async () => (await store.readWebhook(id))?.state === 'active');
       const resumed = (await handle.describe()).typedSearchAttributes;
       expect(resumed.get(WEBHOOK_STATE_ATTRIBUTE)).toBe('active');
+    });
+  });
+
+  describe('after its rounds of a run', () => {
+    it('continues as new and delivers on from where the last run stopped', async () => {
+      await harness().startWorker();
+      const { env, store } = harness();
+      const receiver = await WebhookReceiver.start();
+      const { subscription } = await store.createWebhook({ url: receiver.url, eventTypes: [] });
+      const handle = await env.client.workflow.start(webhookDeliveryWorkflow, {
+        workflowId: webhookDeliveryWorkflowId(subscription.id),
+        taskQueue: INTEGRATION_TASK_QUEUE,
+        args: [{ subscriptionId: subscription.id, pollIntervalMs: 5 * SECOND_MS, roundsPerRun: 2 }],
+      });
+      cleanups.push(async () => {
+        await store.deleteWebhook(subscription.id);
+        await handle.signal(stopWebhookDelivery);
+        await receiver.close();
+      });
+      await store.recordNotifications([notice('evt-can')]);
+      await waitUntil(() => receiver.unique().length === 1, 5 * SECOND_MS);
+      await env.sleep(MINUTE_MS);
+      const later = notice('evt-can');
+      await store.recordNotifications([later]);
+      await waitUntil(() => receiver.unique().length === 2, 5 * SECOND_MS);
+
+      expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+      expect(receiver.accepted.map((each) => each.webhookId)).toStrictEqual(
+        idsOf(receiver.unique()),
+      );
+      expect(receiver.unique()[1]?.webhookId).toBe(later.id);
     });
   });
 
