@@ -27,12 +27,16 @@ import { notificationRoutes } from './routes/notifications.js';
 import { peopleRoutes } from './routes/people.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { zoomHostRoutes } from './routes/zoom-hosts.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { zoomIntegrationRoutes } from './routes/zoom-integration.js';
+import type { WebhookDeliveryGateway } from './webhook-gateway.js';
 import type { FetchStartLink } from './zoom-start-links.js';
 
 export interface AppDependencies {
   store: GreenroomStore;
   gateway: IntegrationGateway;
+  /** Starts, resumes and stops webhook delivery workflows. */
+  webhooks: WebhookDeliveryGateway;
   /** Asks Zoom for a meeting's start link; the API's only direct Zoom call. */
   fetchStartLink: FetchStartLink;
   /** Answers once Temporal describes the namespace; without it /readyz says Temporal is not. */
@@ -89,6 +93,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(sessionRoutes(deps));
   await app.register(accessRoutes({ store: deps.store }));
   await app.register(notificationRoutes({ store: deps.store }));
+  await app.register(webhookRoutes({ store: deps.store, webhooks: deps.webhooks }));
 
   return app;
 }

@@ -91,6 +91,11 @@ export const ERROR_REGISTRY: Record<ErrorCode, RegistryEntry> = {
     status: 422,
     message: 'This Idempotency-Key was sent with another request; use a new key for a new change.',
   },
+  webhook_not_found: { status: 404, message: 'No such webhook subscription.' },
+  webhook_not_failing: {
+    status: 409,
+    message: 'This webhook subscription is delivering; only a failing one can be resumed.',
+  },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
 };
 

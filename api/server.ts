@@ -16,6 +16,7 @@ import { createIntegrationGateway } from './integration-gateway.js';
 import { createApiMetrics } from './metrics.js';
 import { ensureOperatorKey } from './operator-key.js';
 import { temporalNamespaceCheck } from './readiness.js';
+import { createWebhookDeliveryGateway } from './webhook-gateway.js';
 import { createStartLinks } from './zoom-start-links.js';
 
 /** The API process: listens until SIGINT or SIGTERM, then drains requests and exits. */
@@ -53,6 +54,9 @@ async function main(): Promise<void> {
   const app = await buildApp({
     store,
     gateway,
+    webhooks: createWebhookDeliveryGateway(client, {
+      pollIntervalMs: config.WEBHOOK_POLL_SECONDS * SECOND_MS,
+    }),
     fetchStartLink,
     metrics,
     logger,

@@ -81,6 +81,8 @@ const settingsSchema = z.object({
     .string()
     .regex(/^(off|[^\s:]+:\d{1,5})$/, 'must be host:port (such as 127.0.0.1:9464) or off')
     .default('127.0.0.1:9464'),
+  /** How long webhook delivery waits between looks at the feed when nothing is pending. */
+  WEBHOOK_POLL_SECONDS: seconds.default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

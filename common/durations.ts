@@ -15,6 +15,9 @@ export const REFUSAL_RECHECK_MAX_MS = 4 * HOUR_MS;
 /** How long one Zoom HTTP call may take before it counts as Zoom being unreachable. */
 export const ZOOM_HTTP_TIMEOUT_MS = 10 * SECOND_MS;
 
+/** How long a webhook receiver may take to answer one delivery before it counts as failed. */
+export const WEBHOOK_HTTP_TIMEOUT_MS = 10 * SECOND_MS;
+
 /** How long an organiser's Update may hold its caller before answering. */
 export const UPDATE_ANSWER_BUDGET_MS = 20 * SECOND_MS;
 

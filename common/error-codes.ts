@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'not_ready',
   'payload_too_large',
   'idempotency_key_reused',
+  'webhook_not_found',
+  'webhook_not_failing',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,6 +19,8 @@ export const FailureType = {
   TokenUnavailable: 'TokenUnavailable',
   /** The stored credentials a workflow referenced are gone, e.g. erased by a disconnect. */
   CredentialsMissing: 'CredentialsMissing',
+  /** A webhook receiver answered other than 2xx, or not within the timeout; retried. */
+  WebhookReceiverFailed: 'WebhookReceiverFailed',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -19,6 +19,9 @@ export const REDACTED_PATHS = [
   '*.apiKey',
   'TEMPORAL_API_KEY',
   '*.TEMPORAL_API_KEY',
+  // Webhook signing secrets, as answered once by the webhook routes.
+  'secret',
+  '*.secret',
 ];
 
 /** A JSON logger; pretty output only when writing to a terminal. */

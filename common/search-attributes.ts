@@ -21,10 +21,17 @@ export const TOKEN_EXPIRES_AT_ATTRIBUTE = defineSearchAttributeKey(
   SearchAttributeType.DATETIME,
 );
 
+/** `active` or `failing`: operators list the webhooks whose delivery stopped. */
+export const WEBHOOK_STATE_ATTRIBUTE = defineSearchAttributeKey(
+  'GreenroomWebhookState',
+  SearchAttributeType.KEYWORD,
+);
+
 /** Name and Temporal type of each attribute, as the CLI's `--search-attribute` flag wants them. */
 export const SEARCH_ATTRIBUTE_REGISTRATIONS: readonly { name: string; cliType: string }[] = [
   { name: EVENT_ID_ATTRIBUTE.name, cliType: 'Keyword' },
   { name: STATUS_ATTRIBUTE.name, cliType: 'Keyword' },
   { name: REFUSAL_CAUSE_ATTRIBUTE.name, cliType: 'Keyword' },
   { name: TOKEN_EXPIRES_AT_ATTRIBUTE.name, cliType: 'Datetime' },
+  { name: WEBHOOK_STATE_ATTRIBUTE.name, cliType: 'Keyword' },
 ];

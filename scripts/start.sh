@@ -51,7 +51,7 @@ wait_for() {
 
 search_attribute_flags=()
 for attribute in GreenroomEventId=Keyword GreenroomStatus=Keyword \
-  GreenroomRefusalCause=Keyword GreenroomTokenExpiresAt=Datetime; do
+  GreenroomRefusalCause=Keyword GreenroomTokenExpiresAt=Datetime GreenroomWebhookState=Keyword; do
   search_attribute_flags+=(--search-attribute "$attribute")
 done
 

@@ -11,6 +11,7 @@ import {
 } from './postgres-notification-store.js';
 import { createPostgresScanStore } from './postgres-scan-store.js';
 import { createPostgresSessionStore } from './postgres-session-store.js';
+import { createPostgresWebhookStore } from './postgres-webhook-store.js';
 import { toCredentials, toToken, type ConnectionRow, type CredentialsRow } from './rows.js';
 import type {
   ConnectionSummary,
@@ -52,6 +53,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresAccessStore(db, now),
     ...createPostgresIdempotencyStore(db, box, now),
     ...createPostgresNotificationStore(db),
+    ...createPostgresWebhookStore(db, box, now),
     saveCandidateCredentials: (input) => insertCredentials(db, box, input, now()),
     readCredentials: (credentialsId) => selectCredentials(db, box, credentialsId),
     commitToken: (token) => db.serializable((sql) => upsertConnection(sql, box, token, now())),
@@ -206,6 +208,8 @@ async function resealAll(sql: Sql, box: SecretBox): Promise<number> {
     { table: 'idempotency_keys', key: 'ctid', column: 'answer_sealed' },
     { table: 'sessions', key: 'ctid', column: 'zoom_join_url' },
     { table: 'zoom_meeting_writes', key: 'ctid', column: 'join_url' },
+    { table: 'webhook_subscriptions', key: 'id', column: 'secret_sealed' },
+    { table: 'webhook_subscriptions', key: 'id', column: 'previous_secret_sealed' },
   ];
   let resealed = 0;
   for (const { table, key, column } of tables) {

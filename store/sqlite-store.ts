@@ -9,6 +9,7 @@ import { createSqliteHostStore } from './sqlite-host-store.js';
 import { createSqliteScanStore } from './sqlite-scan-store.js';
 import { createSqliteSessionStore, sealClearJoinLinks } from './sqlite-session-store.js';
 import { toCredentials, toToken, type ConnectionRow, type CredentialsRow } from './rows.js';
+import { createSqliteWebhookStore } from './sqlite-webhook-store.js';
 import type {
   ConnectionSummary,
   CredentialsInput,
@@ -43,6 +44,7 @@ export function createSqliteStore(options: SqliteStoreOptions): GreenroomStore {
     ...createSqliteAccessStore(db, now),
     ...createSqliteIdempotencyStore(db, box, now),
     ...createSqliteNotificationStore(db),
+    ...createSqliteWebhookStore(db, box, now),
     async saveCandidateCredentials(input) {
       return Promise.resolve(insertCredentials(db, box, input, now()));
     },
@@ -220,6 +222,8 @@ const SEALED_COLUMNS = [
   ['idempotency_keys', 'rowid', 'answer_sealed'],
   ['sessions', 'rowid', 'zoom_join_url'],
   ['zoom_meeting_writes', 'rowid', 'join_url'],
+  ['webhook_subscriptions', 'id', 'secret_sealed'],
+  ['webhook_subscriptions', 'id', 'previous_secret_sealed'],
 ] as const;
 
 /** One transaction: a crash half-way leaves every value readable by the ring as it was. */

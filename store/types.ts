@@ -435,10 +435,60 @@ export interface NotificationStore {
   recordNotifications(notifications: NewNotification[]): Promise<void>;
 }
 
+export const WEBHOOK_STATES = ['active', 'failing'] as const;
+/** `failing`: a notification could not be delivered for a day; delivery waits for a resume. */
+export type WebhookState = (typeof WEBHOOK_STATES)[number];
+
+/** A receiver of the feed, as it may be shown: never its signing secrets. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  /** The notification types it receives; empty means every type. */
+  eventTypes: NotificationType[];
+  state: WebhookState;
+  stateChangedAtMs: number;
+  /** Why delivery stopped, when failing; never a secret or the receiver's URL. */
+  failureReason: string | null;
+  /** The last notification delivered (its `seq`). */
+  cursorSeq: number;
+  /** Until when the secret replaced by the last rotation still signs; null when none does. */
+  previousSecretExpiresAtMs: number | null;
+  createdAtMs: number;
+}
+
+/** Webhook subscriptions, their sealed signing secrets and their delivery cursors. */
+export interface WebhookStore {
+  /**
+   * Makes a subscription that receives the notifications recorded from now on; answers it with
+   * its signing secret, the only time the secret is seen.
+   */
+  createWebhook(input: {
+    url: string;
+    eventTypes: NotificationType[];
+  }): Promise<{ subscription: WebhookSubscription; secret: string }>;
+  readWebhook(id: string): Promise<WebhookSubscription | null>;
+  /** Every subscription with how many notifications wait for it. */
+  listWebhooks(): Promise<(WebhookSubscription & { pending: number })[]>;
+  deleteWebhook(id: string): Promise<boolean>;
+  /** A new secret signs from now on; the replaced one still signs for 24 hours. Null: no such. */
+  rotateWebhookSecret(
+    id: string,
+  ): Promise<{ subscription: WebhookSubscription; secret: string } | null>;
+  /** The secrets that sign now: the current one first, then the replaced one while it lasts. */
+  readWebhookSecrets(id: string): Promise<string[]>;
+  /** Notifications of the subscription's types after its cursor, oldest first. */
+  listPendingWebhookNotifications(id: string, limit: number): Promise<Notification[]>;
+  /** Moves the cursor forward to a delivered notification; never backwards. */
+  advanceWebhookCursor(id: string, seq: number): Promise<void>;
+  /** Records a state change; answers false when the subscription is gone. */
+  setWebhookState(id: string, state: WebhookState, reason: string | null): Promise<boolean>;
+}
+
 export type GreenroomStore = IntegrationStore &
   HostStore &
   ZoomScanStore &
   SessionStore &
   AccessStore &
   IdempotencyStore &
-  NotificationStore;
+  NotificationStore &
+  WebhookStore;

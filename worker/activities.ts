@@ -1,4 +1,5 @@
 import { createIntegrationStoreActivities } from '../activities/store/integration-store.js';
+import { createWebhookDeliveryActivities } from '../activities/webhooks/delivery-activities.js';
 import { createZoomRequester } from '../activities/zoom/api-client.js';
 import { createHostActivities } from '../activities/zoom/host-activities.js';
 import { createHostScanActivities } from '../activities/zoom/host-scan-activities.js';
@@ -21,6 +22,8 @@ export interface ActivityWiring {
   fetch?: typeof fetch;
   /** Where token mints, Zoom calls and pacing waits are counted; nowhere when omitted. */
   metrics?: GreenroomMetrics;
+  /** Replaceable so tests can shorten the receivers' timeout; the global fetch otherwise. */
+  webhookFetch?: typeof fetch;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
@@ -49,5 +52,6 @@ export function buildActivities(wiring: ActivityWiring) {
     ...createHostScanActivities(hostDeps),
     ...createSessionActivities({ store: wiring.store, zoomRequest, pace }),
     ...createIntegrationStoreActivities({ store: wiring.store }),
+    ...createWebhookDeliveryActivities({ store: wiring.store, fetch: wiring.webhookFetch }),
   };
 }

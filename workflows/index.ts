@@ -7,3 +7,4 @@ export { sessionBatchSyncWorkflow } from './session-batch-sync-workflow.js';
 export { sessionSyncWorkflow } from './session-sync-workflow.js';
 export { syncHostsWorkflow } from './sync-hosts-workflow.js';
 export { zoomIntegrationWorkflow } from './zoom-integration-workflow.js';
+export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';

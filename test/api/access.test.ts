@@ -4,7 +4,7 @@ import { buildApp } from '../../api/app.js';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
-import { fakeGateway } from './harness.js';
+import { fakeGateway, fakeWebhookGateway } from './harness.js';
 
 let store: GreenroomStore;
 let app: FastifyInstance;
@@ -15,6 +15,7 @@ async function build(requestsPerMinute = 120): Promise<FastifyInstance> {
   return buildApp({
     store,
     gateway: fakeGateway(),
+    webhooks: fakeWebhookGateway(),
     fetchStartLink: () => Promise.reject(new Error('unexpected')),
     now: () => nowMs,
     requestsPerMinute,

@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import type { IntegrationGateway } from '../../api/integration-gateway.js';
+import type { WebhookDeliveryGateway } from '../../api/webhook-gateway.js';
 import type { FetchStartLink } from '../../api/zoom-start-links.js';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
@@ -55,6 +56,25 @@ export function fakeGateway(overrides: Partial<IntegrationGateway> = {}): Integr
   };
 }
 
+/** A webhook gateway that records what the API asked of it, in order. */
+export function fakeWebhookGateway(
+  overrides: Partial<WebhookDeliveryGateway> = {},
+): WebhookDeliveryGateway & { calls: string[] } {
+  const calls: string[] = [];
+  const record = (action: string) => (id: string) => {
+    calls.push(`${action} ${id}`);
+    return Promise.resolve();
+  };
+
+  return {
+    calls,
+    start: record('start'),
+    resume: record('resume'),
+    stop: record('stop'),
+    ...overrides,
+  };
+}
+
 /** Plays the workflow's part on save: mints with the saved credentials and commits the token. */
 export function mintingGateway(store: GreenroomStore): IntegrationGateway {
   return fakeGateway({
@@ -77,6 +97,8 @@ export interface ApiFixture {
   store: GreenroomStore;
   /** The operator key the last app built sends; tests of access control send their own. */
   operatorKey: string;
+  /** The webhook gateway the next app built uses; a fresh recording fake for each test. */
+  webhooks: WebhookDeliveryGateway;
   /** Builds the app over the fixture's store; closed after the test. */
   app(
     gateway: IntegrationGateway,
@@ -102,7 +124,12 @@ function withKey(app: FastifyInstance, token: string): FastifyInstance {
 /** An in-memory store per test and an app built over it, both closed afterwards. */
 export function useApi(): ApiFixture {
   const apps: FastifyInstance[] = [];
-  const fixture = { store: undefined as unknown as GreenroomStore, operatorKey: '', app: build };
+  const fixture: ApiFixture = {
+    store: undefined as unknown as GreenroomStore,
+    operatorKey: '',
+    webhooks: fakeWebhookGateway(),
+    app: build,
+  };
 
   async function build(
     gateway: IntegrationGateway,
@@ -112,6 +139,7 @@ export function useApi(): ApiFixture {
     const app = await buildApp({
       store: fixture.store,
       gateway,
+      webhooks: fixture.webhooks,
       fetchStartLink,
       now: () => NOW_MS,
       requestsPerMinute,
@@ -130,6 +158,7 @@ export function useApi(): ApiFixture {
   }
 
   beforeEach(() => {
+    fixture.webhooks = fakeWebhookGateway();
     fixture.store = createSqliteStore({
       filename: ':memory:',
       secretBox: createSecretBox(generateKey()),

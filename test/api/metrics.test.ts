@@ -6,7 +6,7 @@ import { createApiMetrics, type IntegrationCounts, type MetricSources } from '..
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
-import { fakeGateway } from './harness.js';
+import { fakeGateway, fakeWebhookGateway } from './harness.js';
 
 const NOW_MS = Date.parse('2027-03-01T08:00:00Z');
 
@@ -32,6 +32,7 @@ async function build(sources: Partial<MetricSources> = {}): Promise<FastifyInsta
   return buildApp({
     store,
     gateway: fakeGateway(),
+    webhooks: fakeWebhookGateway(),
     fetchStartLink: () => Promise.reject(new Error('unexpected')),
     now: () => NOW_MS,
     metrics,

@@ -5,7 +5,7 @@ import type { ReadinessCheck } from '../../api/readiness.js';
 import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
-import { fakeGateway } from './harness.js';
+import { fakeGateway, fakeWebhookGateway } from './harness.js';
 
 const answers: ReadinessCheck = () => Promise.resolve({ namespaceInfo: { name: 'default' } });
 const refuses: ReadinessCheck = () =>
@@ -36,6 +36,7 @@ describe('readiness and liveness', () => {
     const built = await buildApp({
       store: options.breakStore ? brokenStore(store) : store,
       gateway: fakeGateway(),
+      webhooks: fakeWebhookGateway(),
       fetchStartLink: () => Promise.reject(new Error('unexpected start link')),
       checkTemporal: options.checkTemporal,
       draining: options.draining,

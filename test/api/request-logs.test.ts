@@ -5,7 +5,7 @@ import { createSecretBox, generateKey } from '../../common/crypto.js';
 import { REDACTED_PATHS } from '../../common/logger.js';
 import { createSqliteStore } from '../../store/sqlite-store.js';
 import type { GreenroomStore } from '../../store/types.js';
-import { fakeGateway } from './harness.js';
+import { fakeGateway, fakeWebhookGateway } from './harness.js';
 
 let store: GreenroomStore;
 
@@ -26,6 +26,7 @@ async function appLoggingTo(lines: Record<string, unknown>[]) {
   return buildApp({
     store,
     gateway: fakeGateway(),
+    webhooks: fakeWebhookGateway(),
     fetchStartLink: () => Promise.reject(new Error('unexpected')),
     logger,
   });

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
         ZOOM_ACCOUNT_PLAN: 'pro',
         API_REQUESTS_PER_MINUTE: 120,
         WORKER_METRICS_ADDRESS: '127.0.0.1:9464',
+        WEBHOOK_POLL_SECONDS: 5,
         LOG_LEVEL: 'info',
       });
     });

@@ -34,10 +34,19 @@ export interface TimeSkippingHarness {
   zoom: ZoomControl;
   store: GreenroomStore;
   emulator: FastifyInstance;
+  /** Starts the file's one worker; a no-op once it runs. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTimeSkippingHarness(): Promise<TimeSkippingHarness> {
+export interface HarnessOptions {
+  /** Leaves the worker to the tests, for scenarios that begin with no worker running. */
+  deferWorker?: boolean;
+}
+
+export async function startTimeSkippingHarness(
+  options: HarnessOptions = {},
+): Promise<TimeSkippingHarness> {
   Runtime.install({ logger: quietLogger() });
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: {
@@ -61,21 +70,31 @@ export async function startTimeSkippingHarness(): Promise<TimeSkippingHarness> {
 
   // One worker for the whole file: a worker stopped between tests would leave its cached
   // workflows on a sticky queue nobody polls, which stalls the test server's time skipping.
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: INTEGRATION_TASK_QUEUE,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  const running = worker.run();
+  let started: Promise<{ worker: Worker; running: Promise<void> }> | undefined;
+  const startWorker = async () => {
+    started ??= workflowBundle()
+      .then((bundled) =>
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: INTEGRATION_TASK_QUEUE,
+          workflowBundle: bundled,
+          activities,
+        }),
+      )
+      .then((worker) => ({ worker, running: worker.run() }));
+    await started;
+  };
+  if (!options.deferWorker) await startWorker();
 
   return {
     env,
     zoom,
     store,
     emulator,
+    startWorker,
     async close() {
-      worker.shutdown();
+      const { worker, running } = (await started) ?? {};
+      worker?.shutdown();
       await running;
       await emulator.close();
       await store.close();
@@ -115,10 +134,10 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 export const SETTINGS = { refreshMarginMs: 5 * MINUTE_MS, cyclesBeforeContinueAsNew: 200 };
 
 /** Starts one harness for the calling test file and closes it after; call at the file's top. */
-export function useTimeSkippingHarness(): () => TimeSkippingHarness {
+export function useTimeSkippingHarness(options: HarnessOptions = {}): () => TimeSkippingHarness {
   let harness: TimeSkippingHarness | undefined;
   beforeAll(async () => {
-    harness = await startTimeSkippingHarness();
+    harness = await startTimeSkippingHarness(options);
   }, 120_000);
   afterAll(async () => {
     await harness?.close();
