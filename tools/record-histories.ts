@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startStack, type Stack } from '../test/support/stack.js';
+import { WebhookReceiver } from '../test/support/webhook-receiver.js';
 import type { ZoomApp } from '../test/support/zoom-control.js';
 import { saveHistory } from './history-files.js';
 
@@ -108,6 +109,29 @@ async function sessions(stack: Stack): Promise<void> {
   });
   await call(stack, 'PUT', `${base}/${id}/stream`, { stream: { source: 'off' } });
   await call(stack, 'DELETE', `${base}/${id}`);
+  const programme = ['Panel', 'Closing'].map((title) => ({
+    ...plan,
+    title,
+    stream: meeting(alan),
+  }));
+  await call(stack, 'POST', `${base}/batch`, { sessions: programme });
+}
+
+/** A receiver subscribed, a change delivered to it, its secret rotated, then unsubscribed. */
+async function webhooks(stack: Stack): Promise<void> {
+  const receiver = await WebhookReceiver.start();
+  try {
+    const created = await call(stack, 'POST', '/webhooks', { url: receiver.url, eventTypes: [] });
+    const id = (created.body as { id: string }).id;
+    await stack.connect('rec-webhooks');
+    for (let tries = 0; tries < 120 && receiver.unique().length < 2; tries += 1) await delay(250);
+    await call(stack, 'POST', `/webhooks/${id}/secret`);
+    await call(stack, 'POST', '/events/rec-webhooks/zoom/disable');
+    for (let tries = 0; tries < 120 && receiver.unique().length < 3; tries += 1) await delay(250);
+    await call(stack, 'DELETE', `/webhooks/${id}`);
+  } finally {
+    await receiver.close();
+  }
 }
 
 async function exportAll(stack: Stack): Promise<number> {
@@ -125,13 +149,14 @@ async function exportAll(stack: Stack): Promise<number> {
 const stack = await startStack({
   dir: mkdtempSync(join(tmpdir(), 'greenroom-record-')),
   tokenTtlSeconds: 8,
-  extraEnv: { CYCLES_BEFORE_CONTINUE_AS_NEW: '2' },
+  extraEnv: { CYCLES_BEFORE_CONTINUE_AS_NEW: '2', WEBHOOK_POLL_SECONDS: '1' },
 });
 try {
   await healthy(stack);
   await pausedAndResumed(stack);
   await hosts(stack);
   await sessions(stack);
+  await webhooks(stack);
   // Five regeneration cycles of six seconds: two continue-as-new for the healthy lifecycle.
   await delay(32_000);
   console.log(`recorded ${await exportAll(stack)} histories into ${OUT_DIR}`);

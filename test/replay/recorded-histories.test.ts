@@ -23,11 +23,14 @@ describe('recorded histories', () => {
       'importHostsWorkflow',
       'meetingCleanupWorkflow',
       'removeHostWorkflow',
+      'sessionBatchSyncWorkflow',
       'sessionSyncWorkflow',
       'syncHostsWorkflow',
+      'webhookDeliveryWorkflow',
       'zoomIntegrationWorkflow',
     ]);
     expect(files.filter((name) => name.startsWith('before-sessions/')).length).toBeGreaterThan(5);
+    expect(files.filter((name) => name.startsWith('before-notices/')).length).toBeGreaterThan(20);
     expect(files.filter((name) => name.includes('rec-healthy')).length).toBeGreaterThan(1);
   });
 
