@@ -184,8 +184,9 @@ function writtenInARun(line: Record<string, unknown>): boolean {
   return line.workflowType !== undefined || line.activityType !== undefined;
 }
 
-/** What the API logs about itself rather than about a request: start, first key, stop. */
-const PROCESS_LINES = /^(Server listening at |operator key made on first start$|api stopping$)/;
+/** What the API logs about itself rather than about a request: start, store, first key, stop. */
+const PROCESS_LINES =
+  /^(Server listening at |store opened$|operator key made on first start$|api (draining|stopped)$)/;
 
 function jsonLines(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8')
