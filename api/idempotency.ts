@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdempotencyScope, IdempotencyStore } from '../store/types.js';
 import { ApiError } from './errors.js';
@@ -30,6 +30,20 @@ const updateIdPrefix = new AsyncLocalStorage<string>();
 export function idempotentUpdateId(updateName: string): string | undefined {
   const prefix = updateIdPrefix.getStore();
   return prefix ? `${prefix}:${updateName}` : undefined;
+}
+
+/**
+ * An id for something a request creates (a session): the same on every retry of a request with
+ * an Idempotency-Key, so a retry finds what the first attempt made; fresh without one.
+ */
+export function idempotentName(name: string): string {
+  const prefix = updateIdPrefix.getStore();
+  return prefix ? digest(`${prefix}:${name}`) : randomUUID();
+}
+
+/** Whether this request carries an Idempotency-Key (its creations then have stable ids). */
+export function underIdempotencyKey(): boolean {
+  return updateIdPrefix.getStore() !== undefined;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { localTimeToUtcMs } from '../common/zoned-time.js';
 import type { GreenroomStore, Session, SessionPlan, StreamSetting } from '../store/types.js';
 import { hostError } from '../workflows/hosts/host-errors.js';
 import type { IntegrationError, SessionAnswer } from '../workflows/zoom-integration-workflow.js';
 import { ApiError } from './errors.js';
+import { idempotentName, underIdempotencyKey } from './idempotency.js';
 import { refusedAction } from './integration-answer.js';
 import type { IntegrationGateway } from './integration-gateway.js';
 import type { SessionBatchBody, SessionBody, StreamRequest } from './session-schemas.js';
@@ -84,6 +84,11 @@ export function createSessionService(deps: Dependencies) {
     const save = { eventId, sessionId, plan, stream, expectedRevision };
     const result = await deps.store.saveSessionLocally(save);
     if (result.kind === 'not_found') throw new ApiError('session_not_found');
+    // A retry under the same Idempotency-Key finds the session its first attempt made (the id
+    // comes from the key, so nobody else could have made it): that is the answer, not a conflict.
+    if (result.kind === 'conflict' && expectedRevision === null && underIdempotencyKey()) {
+      return result.session;
+    }
     if (result.kind === 'conflict') throw new ApiError('session_changed');
     // Streaming through a meeting that stays: only a sync may change it. Not reachable from the
     // routes, which send such saves to the workflow; kept as a guard.
@@ -134,7 +139,7 @@ export function createSessionService(deps: Dependencies) {
 
   return {
     async create(eventId: string, body: SessionBody): Promise<SavedSession> {
-      const sessionId = `session_${randomUUID()}`;
+      const sessionId = `session_${idempotentName('session')}`;
       return save(eventId, sessionId, planOf(body), body.stream, null);
     },
 
@@ -145,7 +150,7 @@ export function createSessionService(deps: Dependencies) {
     async createMany(eventId: string, body: SessionBatchBody): Promise<BatchResult[]> {
       const items = body.sessions.map((session, index) => ({
         index,
-        sessionId: `session_${randomUUID()}`,
+        sessionId: `session_${idempotentName(`session-${index}`)}`,
         plan: planOf(session, `body.sessions.${index}.startTime`),
         stream: session.stream,
       }));

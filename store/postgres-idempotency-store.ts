@@ -28,7 +28,8 @@ export function createPostgresIdempotencyStore(
       db.serializable((sql) => claim(sql, box, scope, fingerprint, now())),
     recordIdempotentAnswer: async (scope, answer) => {
       await db.run(
-        `UPDATE idempotency_keys SET answer_status = $5, answer_sealed = $6 WHERE ${SCOPE}`,
+        `UPDATE idempotency_keys SET answer_status = $5, answer_sealed = $6
+          WHERE ${SCOPE} AND answer_status IS NULL`,
         [...scopeValues(scope), answer.status, box.seal(answer.body)],
       );
     },

@@ -32,7 +32,8 @@ export function createSqliteIdempotencyStore(
     recordIdempotentAnswer: (scope, answer) => {
       prepared(
         db,
-        `UPDATE idempotency_keys SET answer_status = ?, answer_sealed = ? WHERE ${SCOPE}`,
+        `UPDATE idempotency_keys SET answer_status = ?, answer_sealed = ?
+          WHERE ${SCOPE} AND answer_status IS NULL`,
       ).run(answer.status, box.seal(answer.body), ...scopeValues(scope));
       return Promise.resolve();
     },

@@ -395,6 +395,7 @@ export type IdempotencyClaim =
 /** Answers kept for 24 hours so that retries of a change apply it once. */
 export interface IdempotencyStore {
   claimIdempotencyKey(scope: IdempotencyScope, fingerprint: string): Promise<IdempotencyClaim>;
+  /** Keeps the first final answer; a later one (a concurrent duplicate's) changes nothing. */
   recordIdempotentAnswer(scope: IdempotencyScope, answer: RecordedAnswer): Promise<void>;
 }
 

@@ -187,6 +187,45 @@ describe('the API killed during an Update', () => {
     expect(hosts).toHaveLength(1);
   });
 
+  it('makes one session and one meeting for a create retried after the API died', async () => {
+    const event = '/events/faults-e2e-api-session';
+    const app = await stack.connect('faults-e2e-api-session');
+    await stack.zoom.createUser(app.accountId, {
+      email: 'sam@example.com',
+      firstName: 'S',
+      lastName: 'M',
+    });
+    const host = await call('POST', `${event}/zoom/hosts`, {
+      firstName: 'S',
+      lastName: 'M',
+      email: 'sam@example.com',
+      expectedAttendees: 10,
+    });
+    await stack.zoom.injectFault({
+      target: 'api',
+      kind: 'latency',
+      latencyMs: 1500,
+      method: 'POST',
+      path: '/v2/users/',
+    });
+    const body = {
+      title: 'Retried keynote',
+      startTime: '2027-06-01T10:00',
+      timeZone: 'UTC',
+      durationMinutes: 30,
+      expectedAttendees: 10,
+      stream: { source: 'zoom', kind: 'meeting', hostId: host.body.hostId },
+    };
+    const cut = await killApiDuring(sendOnce('POST', `${event}/sessions`, 'save-1', body));
+    expect(cut).toBeNull();
+
+    const retried = await sendOnce('POST', `${event}/sessions`, 'save-1', body);
+    expect(retried).toMatchObject({ status: 201, body: { session: { title: 'Retried keynote' } } });
+    const sessions = (await call('GET', `${event}/sessions`)).body.items as unknown[];
+    expect(sessions).toHaveLength(1);
+    expect((await stack.zoom.meetings(app.accountId)).meetings).toHaveLength(1);
+  });
+
   it('mints once for a regenerate retried with the same key after the API died', async () => {
     const event = '/events/faults-e2e-api-mint';
     const app = await stack.connect('faults-e2e-api-mint');

@@ -214,6 +214,31 @@ describe('session routes', () => {
     });
   });
 
+  describe('when a create is sent again with the same Idempotency-Key', () => {
+    const sendThreeAtOnce = async (url: string, payload: Record<string, unknown>) => {
+      const app = await api.app(fakeGateway());
+      const send = () =>
+        app.inject({ method: 'POST', url, payload, headers: { 'idempotency-key': 'dup-1' } });
+      return Promise.all([send(), send(), send()]);
+    };
+
+    it('makes one session, and every attempt answers it', async () => {
+      const answers = await sendThreeAtOnce(SESSIONS, BODY);
+      const ids = answers.map((answer) => answer.json<Saved>().session.id);
+
+      expect(answers.map((answer) => answer.statusCode)).toStrictEqual([201, 201, 201]);
+      expect(new Set(ids).size).toBe(1);
+      expect((await api.store.listSessions('evt-1', 10, null)).items).toHaveLength(1);
+    });
+
+    it('makes each session of a batch once', async () => {
+      const answers = await sendThreeAtOnce(`${SESSIONS}/batch`, { sessions: [BODY, BODY] });
+
+      expect(answers.map((answer) => answer.statusCode)).toStrictEqual([200, 200, 200]);
+      expect((await api.store.listSessions('evt-1', 10, null)).items).toHaveLength(2);
+    });
+  });
+
   describe('when many sessions are created in one batch', () => {
     it('saves local ones here, the rest in one Update, answering each in order', async () => {
       await addHost();
