@@ -7,6 +7,8 @@ import type { IntegrationCounts } from './metrics.js';
 const INTEGRATION_TYPE = `WorkflowType = "${zoomIntegrationWorkflow.name}"`;
 const RUNNING_INTEGRATIONS = `${INTEGRATION_TYPE} AND ExecutionStatus = "Running"`;
 
+const COUNT_DEADLINE_MS = 3_000;
+
 /**
  * Counts running integrations by the status they publish, from Temporal's visibility: the same
  * answer for every API process, with no worker needed. One count query per status, because SQL
@@ -15,8 +17,14 @@ const RUNNING_INTEGRATIONS = `${INTEGRATION_TYPE} AND ExecutionStatus = "Running
  * second or so may still be counted under the old one.
  */
 export async function countIntegrations(client: Client, nowMs: number): Promise<IntegrationCounts> {
+  // Within Prometheus's default scrape timeout (10 s): a hung Temporal leaves these gauges out.
+  const deadline = nowMs + COUNT_DEADLINE_MS;
   const count = async (filter: string) =>
-    (await client.workflow.count(`${RUNNING_INTEGRATIONS} AND ${filter}`)).count;
+    (
+      await client.withDeadline(deadline, () =>
+        client.workflow.count(`${RUNNING_INTEGRATIONS} AND ${filter}`),
+      )
+    ).count;
   const expiredFilter =
     `${STATUS_ATTRIBUTE.name} IN ("active", "degraded") AND ` +
     `${TOKEN_EXPIRES_AT_ATTRIBUTE.name} < "${new Date(nowMs).toISOString()}"`;

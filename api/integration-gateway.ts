@@ -59,6 +59,10 @@ import { UpdateSlots } from './update-slots.js';
  */
 const UPDATE_RPC_DEADLINE_MS = UPDATE_ANSWER_BUDGET_MS + 5 * SECOND_MS;
 const QUERY_DEADLINE_MS = 3 * SECOND_MS;
+/** Describing or signalling a workflow: a hung Temporal must not hold a request for ever. */
+const CALL_DEADLINE_MS = 5 * SECOND_MS;
+const withinCallDeadline = <T>(client: Client, call: () => Promise<T>) =>
+  client.withDeadline(Date.now() + CALL_DEADLINE_MS, call);
 /** Imports and syncs read every page of a large account, paced by Zoom's limits. */
 const SCAN_RPC_DEADLINE_MS = 120 * SECOND_MS;
 /** A session save may queue behind many others in the account's pacing (child: 80 s). */
@@ -194,7 +198,9 @@ export function createIntegrationGateway(
     async requestMeetingCleanup(eventId) {
       const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
       // No running integration: the deletions wait in the store for the next one to start.
-      await handle.signal(requestMeetingCleanup).catch(() => undefined);
+      await withinCallDeadline(client, () => handle.signal(requestMeetingCleanup)).catch(
+        () => undefined,
+      );
     },
     async read(eventId) {
       return withTemporal(() => readIntegration(client, eventId));
@@ -301,7 +307,9 @@ function startOperation(eventId: string, settings: IntegrationSettings) {
 
 async function runningHandle(client: Client, eventId: string): Promise<WorkflowHandle> {
   const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
-  const description = await withTemporal(() => handle.describe()).catch((error: unknown) => {
+  const description = await withTemporal(() =>
+    withinCallDeadline(client, () => handle.describe()),
+  ).catch((error: unknown) => {
     if (error instanceof ApiError && error.code === 'not_connected') return null;
     throw error;
   });
@@ -314,7 +322,7 @@ async function readIntegration(client: Client, eventId: string): Promise<Integra
   const handle = client.workflow.getHandle(integrationWorkflowId(eventId));
   let description;
   try {
-    description = await handle.describe();
+    description = await withinCallDeadline(client, () => handle.describe());
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { source: 'none' };
     throw error;

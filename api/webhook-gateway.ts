@@ -39,7 +39,7 @@ export function createWebhookDeliveryGateway(
 
   return {
     async start(subscriptionId) {
-      await unavailableOnFailure(() =>
+      await unavailableOnFailure(client, () =>
         client.workflow.start(webhookDeliveryWorkflow, {
           ...startOptions(subscriptionId),
           workflowIdConflictPolicy: 'USE_EXISTING',
@@ -47,7 +47,7 @@ export function createWebhookDeliveryGateway(
       );
     },
     async resume(subscriptionId) {
-      await unavailableOnFailure(() =>
+      await unavailableOnFailure(client, () =>
         client.workflow.signalWithStart(webhookDeliveryWorkflow, {
           ...startOptions(subscriptionId),
           signal: resumeWebhookDelivery,
@@ -56,7 +56,7 @@ export function createWebhookDeliveryGateway(
     },
     async stop(subscriptionId) {
       const handle = client.workflow.getHandle(webhookDeliveryWorkflowId(subscriptionId));
-      await unavailableOnFailure(() => handle.signal(stopWebhookDelivery)).catch(
+      await unavailableOnFailure(client, () => handle.signal(stopWebhookDelivery)).catch(
         (error: unknown) => {
           if (!(error instanceof ApiError && error.details?.reason === 'not_running')) throw error;
         },
@@ -65,9 +65,12 @@ export function createWebhookDeliveryGateway(
   };
 }
 
-async function unavailableOnFailure<T>(call: () => Promise<T>): Promise<T> {
+const CALL_DEADLINE_MS = 10_000;
+
+/** Within a deadline, so a hung Temporal answers workflow_unavailable instead of never. */
+async function unavailableOnFailure<T>(client: Client, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await client.withDeadline(Date.now() + CALL_DEADLINE_MS, call);
   } catch (error) {
     const reason = error instanceof WorkflowNotFoundError ? 'not_running' : errorName(error);
     const unavailable = new ApiError('workflow_unavailable', undefined, { reason });

@@ -246,6 +246,34 @@ describe('the API killed during an Update', () => {
   });
 });
 
+describe('Temporal hung (stopped, its port still open)', () => {
+  it('answers workflow_unavailable and keeps /metrics and /readyz answering', async () => {
+    await stack.connect('faults-e2e-hung');
+    const pid = stack.pid('temporal');
+    if (pid === undefined) throw new Error('no Temporal process');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const [status, regenerate, metrics, ready] = await Promise.all([
+        call('GET', '/events/faults-e2e-hung/zoom'),
+        call('POST', '/events/faults-e2e-hung/zoom/token/regenerate'),
+        fetch(`${stack.apiUrl}/metrics`, { headers: stack.apiHeaders }),
+        fetch(`${stack.apiUrl}/readyz`),
+      ]);
+      expect(status).toMatchObject({
+        status: 503,
+        body: { error: { code: 'workflow_unavailable' } },
+      });
+      expect(regenerate.status).toBe(503);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).not.toContain('greenroom_integrations{');
+      expect(ready.status).toBe(503);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect((await call('GET', '/events/faults-e2e-hung/zoom')).status).toBe(200);
+  });
+});
+
 describe('50 concurrent requests on one event', () => {
   it('keep every invariant: hosts, sessions, meetings and one token lifecycle', async () => {
     const event = '/events/busy-e2e';
