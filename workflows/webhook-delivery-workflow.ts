@@ -21,6 +21,9 @@ export const stopWebhookDelivery = wf.defineSignal('stopWebhookDelivery');
  */
 const delivery = wf.proxyActivities<WebhookDeliveryActivities>({
   startToCloseTimeout: '2 minutes',
+  // Heartbeats (one per send) carry the cancellation of an attempt that timed out, so it stops
+  // sending before the next attempt starts.
+  heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
   summary: 'Send the pending notifications to the webhook receiver, oldest first',

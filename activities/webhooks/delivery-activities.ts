@@ -1,4 +1,4 @@
-import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
 import { SECOND_MS, WEBHOOK_HTTP_TIMEOUT_MS } from '../../common/durations.js';
 import { FailureType } from '../../common/failures.js';
 import type { Notification, WebhookState, WebhookStore } from '../../store/types.js';
@@ -37,11 +37,19 @@ export function createWebhookDeliveryActivities(deps: WebhookDeliveryDeps) {
           BATCH_SIZE,
         );
         for (const notification of batch) {
+          // Checked per send: a slow receiver must not run the attempt past its timeout, where
+          // a second attempt would send the same notifications again.
+          if (Date.now() - startedMs >= ROUND_BUDGET_MS) break;
+          const cancelled = Context.current().cancellationSignal;
           const sent = await deliverOne(
             deps.store,
             input.subscriptionId,
             notification,
-            (url, init) => post(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+            (url, init) =>
+              post(url, {
+                ...init,
+                signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), cancelled]),
+              }),
           );
           if (!sent) return { kind: 'gone' };
           delivered += 1;

@@ -11,9 +11,21 @@ import { ApiError } from '../errors.js';
 import type { WebhookDeliveryGateway } from '../webhook-gateway.js';
 import { errorAnswer } from '../schemas.js';
 
+/**
+ * Where deliveries go, written as it will be used: no spaces or control characters (they would
+ * be escaped into another path), a host right after the scheme, and no user or password (fetch
+ * refuses them, and a listing would show them).
+ * Limitation: any host the worker can reach is accepted, loopback and private addresses too
+ * (receivers on loopback are how it is tested); only operator keys may subscribe.
+ */
 const receiverUrl = z
   .string()
   .max(2048, 'url must be at most 2048 characters')
+  .regex(/^[^\s\p{Cc}]*$/u, 'url must not contain spaces or control characters')
+  .regex(
+    /^https?:\/\/[^/?#@]+([/?#]|$)/i,
+    'url must be http(s)://host/..., with no user or password',
+  )
   .refine(isHttpUrl, 'url must be an absolute http or https URL');
 
 const eventTypes = z

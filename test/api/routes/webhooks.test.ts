@@ -42,6 +42,10 @@ describe('webhook routes', () => {
       ['a relative url', { url: '/in' }, 'http or https'],
       ['an unknown type', { url: 'https://h.test', eventTypes: ['host.eaten'] }, 'host.eaten'],
       ['an unknown field', { url: 'https://h.test', secret: 'x' }, 'secret'],
+      ['no host', { url: 'http:///path' }, 'http(s)://host'],
+      ['a user and password', { url: 'http://u:pw@h.test/in' }, 'no user or password'],
+      ['a line break', { url: 'http://h.test/in\r\nX-Injected: 1' }, 'control characters'],
+      ['a space', { url: 'http://h.test/a b' }, 'spaces'],
     ])('answers 400 naming the problem for %s', async (_label, payload, named) => {
       const { response } = await subscribe(payload);
 
