@@ -81,7 +81,6 @@ export class IntegrationEngine {
     return { ...rest, connected, nextTokenWorkAtMs: connected ? this.nextDueAtMs() : null };
   }
 
-  /** Publishes the status for operators: search attributes and the current details. */
   /** Makes this run write status changes to the notifications feed (see the workflow's patch). */
   tellStatusChanges(): void {
     this.publisher.notices = true;
@@ -91,6 +90,7 @@ export class IntegrationEngine {
     return this.publisher.notices;
   }
 
+  /** Publishes the status for operators: search attributes and the current details. */
   publishStatus(statusOverride?: string): void {
     const nextWorkAtMs = this.ended ? null : this.nextDueAtMs();
     this.publisher.publish(this.state, nextWorkAtMs, statusOverride);
