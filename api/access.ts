@@ -17,7 +17,7 @@ export interface AccessOptions {
   now: () => number;
 }
 
-/** Liveness, readiness and the API description stay open: a load balancer and a reader need no key. */
+/** Liveness, readiness and the API description stay open: probes and readers need no key. */
 const PUBLIC_PATHS = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/|$)/];
 
 const WINDOW_MS = 60_000;

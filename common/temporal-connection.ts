@@ -57,7 +57,7 @@ export function summariseConnection(options: TemporalConnectionOptions): Tempora
   };
 }
 
-/** Any TLS setting turns TLS on; an API key does too, as Temporal Cloud accepts keys over TLS only. */
+/** Any TLS setting turns TLS on; so does an API key: Temporal Cloud takes keys over TLS only. */
 function usesTls(settings: TemporalSettings): boolean {
   return Boolean(
     settings.TEMPORAL_TLS ||

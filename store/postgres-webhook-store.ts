@@ -12,7 +12,8 @@ import {
 import type { Notification, NotificationType, WebhookStore, WebhookSubscription } from './types.js';
 
 /** Types filter in SQL: an empty list matches every type. */
-const PENDING_WHERE = `seq > $1 AND ($2 = '[]' OR type IN (SELECT jsonb_array_elements_text($2::jsonb)))`;
+const PENDING_WHERE =
+  `seq > $1 AND ($2 = '[]' OR ` + `type IN (SELECT jsonb_array_elements_text($2::jsonb)))`;
 
 /** Subscriptions of the PostgreSQL store; secrets sealed with the store's box. */
 export function createPostgresWebhookStore(

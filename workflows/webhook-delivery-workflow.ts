@@ -117,7 +117,8 @@ function reasonOf(error: wf.ActivityFailure): string {
     if (cause instanceof wf.ApplicationFailure) last = cause.message;
   }
 
-  return `no delivery succeeded for a day; last attempt: ${last ?? error.cause?.message ?? 'failed'}`;
+  const lastAttempt = last ?? error.cause?.message ?? 'failed';
+  return `no delivery succeeded for a day; last attempt: ${lastAttempt}`;
 }
 
 function activeDetails(subscriptionId: string): string {

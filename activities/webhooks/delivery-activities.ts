@@ -17,7 +17,7 @@ export type DeliveryRound = { kind: 'gone' } | { kind: 'delivered'; delivered: n
 const ROUND_BUDGET_MS = 60 * SECOND_MS;
 const BATCH_SIZE = 50;
 
-/** Builds the activities that deliver the feed to webhook receivers; they take ids, never secrets. */
+/** The activities that deliver the feed to webhook receivers; they take ids, never secrets. */
 export function createWebhookDeliveryActivities(deps: WebhookDeliveryDeps) {
   const post = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? WEBHOOK_HTTP_TIMEOUT_MS;

@@ -36,7 +36,8 @@ const eventTypes = z
     if (unknown.length === 0) return;
     context.addIssue({
       code: 'custom',
-      message: `unknown event types: ${unknown.join(', ')}; known: ${NOTIFICATION_TYPES.join(', ')}`,
+      message:
+        `unknown event types: ${unknown.join(', ')}; ` + `known: ${NOTIFICATION_TYPES.join(', ')}`,
     });
   })
   .transform((types) => [...new Set(types)] as NotificationType[]);

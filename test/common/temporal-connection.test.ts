@@ -78,7 +78,8 @@ describe('Temporal connection settings', () => {
 
     it('refuses a certificate without its key, naming the missing variable', () => {
       expect(configProblems({ TEMPORAL_TLS_CERT: '/etc/greenroom/client.pem' })).toStrictEqual([
-        'TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mutual TLS)',
+        'TEMPORAL_TLS_KEY: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY ' +
+          'must be set together (mutual TLS)',
       ]);
     });
 

@@ -151,7 +151,7 @@ describe('the API killed during an Update', () => {
     return cut;
   }
 
-  it('answers a retry with the same key with the original result, adding the host once', async () => {
+  it('answers a same-key retry with the first result, adding the host once', async () => {
     const event = '/events/faults-e2e-api-host';
     const app = await stack.connect('faults-e2e-api-host');
     await stack.zoom.createUser(app.accountId, {

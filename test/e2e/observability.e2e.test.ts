@@ -149,7 +149,7 @@ describe('metrics and logs on a real stack', () => {
     expect(response.status).toBe(401);
   });
 
-  it('puts run ids on every workflow and activity line and request ids on every API line', async () => {
+  it('puts run ids on every workflow line and request ids on every API line', async () => {
     await stack.stop('api');
     await stack.stop('worker');
     const worker = jsonLines(join(stack.logDir, 'worker.log'));

@@ -87,7 +87,7 @@ describe('readiness on the real stack', () => {
 });
 
 describe('a graceful stop on SIGTERM', () => {
-  it('lets the API answer a request waiting on a Temporal Update, refusing new ones, then exit 0', async () => {
+  it('lets the API finish a waiting Update, refuse new requests, then exit 0', async () => {
     const app = await connected('ops-drain-api');
     const before = await stack.zoom.stats();
     // Zoom takes 8 s to mint: the regenerate Update is still waiting when the API is told to stop.

@@ -28,7 +28,7 @@ describe.each(useStoreBackends())('$name webhook store', (backend) => {
   });
 
   describe('when a subscription is made', () => {
-    it('answers a whsec_ secret of 32 random bytes and starts after the existing feed', async () => {
+    it('answers a whsec_ secret of 32 bytes and starts after the existing feed', async () => {
       await store.recordNotifications([notice('ntf_old', 'integration.disconnected')]);
       const { subscription, secret } = await store.createWebhook({
         url: 'http://127.0.0.1:9/hook',

@@ -103,7 +103,7 @@ describe('webhookDeliveryWorkflow', () => {
   });
 
   describe('when the receiver fails for a whole day', () => {
-    it('marks the subscription failing, in the store and the search attribute, until resumed', async () => {
+    it('marks the subscription failing in store and search attribute until resumed', async () => {
       await harness().startWorker();
       const { store, receiver, gateway, handle, id } = await subscribe();
       receiver.mode = 'down';
