@@ -1,13 +1,11 @@
 import type { SecretBox } from '../common/crypto.js';
 import type { PostgresDatabase, Sql } from './postgres-database.js';
-import { IDEMPOTENCY_KEY_LIFETIME_MS } from './sqlite-idempotency-store.js';
+import {
+  claimOfKnownKey,
+  IDEMPOTENCY_KEY_LIFETIME_MS,
+  type KeyRow,
+} from './sqlite-idempotency-store.js';
 import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from './types.js';
-
-interface KeyRow {
-  request_fingerprint: string;
-  answer_status: number | null;
-  answer_sealed: string | null;
-}
 
 const SCOPE = 'api_key_id = $1 AND route = $2 AND event_id = $3 AND idempotency_key = $4';
 const scopeValues = (scope: IdempotencyScope) => [
@@ -61,10 +59,5 @@ async function claim(
     );
     return { state: 'new' };
   }
-  if (row.request_fingerprint !== fingerprint) return { state: 'other_request' };
-  if (row.answer_status === null || row.answer_sealed === null) return { state: 'unanswered' };
-  return {
-    state: 'answered',
-    answer: { status: row.answer_status, body: box.open(row.answer_sealed) },
-  };
+  return claimOfKnownKey(row, fingerprint, box);
 }

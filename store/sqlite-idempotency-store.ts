@@ -6,7 +6,7 @@ import type { IdempotencyClaim, IdempotencyScope, IdempotencyStore } from './typ
 /** How long an Idempotency-Key and its answer are kept. */
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 3_600_000;
 
-interface KeyRow {
+export interface KeyRow {
   request_fingerprint: string;
   answer_status: number | null;
   answer_sealed: string | null;
@@ -67,12 +67,21 @@ function claim(
         ).run(...scopeValues(scope), fingerprint, nowMs);
         return { state: 'new' };
       }
-      if (row.request_fingerprint !== fingerprint) return { state: 'other_request' };
-      if (row.answer_status === null || row.answer_sealed === null) return { state: 'unanswered' };
-      return {
-        state: 'answered',
-        answer: { status: row.answer_status, body: box.open(row.answer_sealed) },
-      };
+      return claimOfKnownKey(row, fingerprint, box);
     })
     .immediate();
+}
+
+/** What a request finds when its key came before: the same request (answered or not) or another. */
+export function claimOfKnownKey(
+  row: KeyRow,
+  fingerprint: string,
+  box: SecretBox,
+): IdempotencyClaim {
+  if (row.request_fingerprint !== fingerprint) return { state: 'other_request' };
+  if (row.answer_status === null || row.answer_sealed === null) return { state: 'unanswered' };
+  return {
+    state: 'answered',
+    answer: { status: row.answer_status, body: box.open(row.answer_sealed) },
+  };
 }
